@@ -1,0 +1,80 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// Layers, from the bottom up (see docs/architecture.md):
+//   SwitchyardCore      pure domain: accounts, states, config model, backoff. No I/O.
+//   SwitchyardConfig    the YAML file → Core's config model (Yams), and file discovery.
+//   SwitchyardProtocol  JSON-lines messages between supervisor and workers, and their framing.
+//   SwitchyardStore     where accounts live (file backend; a PostgreSQL one later).
+//   SwitchyardCurl      a small Swift type over libcurl (CCurl is the C binding).
+//   SwitchyardSupervisor / SwitchyardWorker   the two process shells.
+//   switchyard          the one executable: CLI, supervisor and (hidden) worker mode.
+let package = Package(
+    name: "switchyard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "switchyard", targets: ["switchyard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+    ],
+    targets: [
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "SwitchyardCore"),
+        .target(name: "SwitchyardConfig", dependencies: [
+            "SwitchyardCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "SwitchyardProtocol", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .target(name: "SwitchyardStore", dependencies: ["SwitchyardCore"]),
+        .target(name: "SwitchyardCurl", dependencies: ["CCurl"]),
+        .target(name: "SwitchyardLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "SwitchyardSupervisor", dependencies: [
+            "SwitchyardCore", "SwitchyardConfig", "SwitchyardProtocol", "SwitchyardStore", "SwitchyardLogging",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"),
+        ]),
+        .target(name: "SwitchyardWorker", dependencies: [
+            "SwitchyardCore", "SwitchyardProtocol", "SwitchyardCurl", "SwitchyardLogging",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOExtras", package: "swift-nio-extras"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "switchyard", dependencies: [
+            "SwitchyardCore", "SwitchyardConfig", "SwitchyardStore", "SwitchyardSupervisor", "SwitchyardWorker",
+            "SwitchyardLogging", "SwitchyardProtocol",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "SystemPackage", package: "swift-system"),
+        ]),
+        .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"]),
+        .testTarget(name: "SwitchyardConfigTests", dependencies: ["SwitchyardConfig", "SwitchyardCore"]),
+        .testTarget(name: "SwitchyardProtocolTests", dependencies: [
+            "SwitchyardProtocol", .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
+        .testTarget(name: "SwitchyardStoreTests", dependencies: ["SwitchyardStore", "SwitchyardCore"]),
+        .testTarget(name: "SwitchyardCurlTests", dependencies: ["SwitchyardCurl"]),
+        .testTarget(name: "SwitchyardIntegrationTests", dependencies: ["SwitchyardCore", "SwitchyardCurl"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

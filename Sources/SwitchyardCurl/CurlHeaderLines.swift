@@ -1,0 +1,54 @@
+/// Builds the `CURLOPT_HTTPHEADER` lines for a request. Pure: the checks that keep a caller's
+/// header from smuggling a second header or request line onto the wire live here, tested
+/// without libcurl.
+enum CurlHeaderLines {
+    /// Lines in libcurl's syntax: `"Name: value"`, `"Name;"` for an empty value (`"Name:"` would
+    /// tell libcurl to drop the header instead), and the removals of libcurl's own defaults that
+    /// a proxy must not add: `Expect: 100-continue` (a round trip for large bodies) and the form
+    /// `Content-Type` it sets on any body.
+    static func lines(for headers: [(name: String, value: String)]) throws(CurlError) -> [String] {
+        var lines: [String] = []
+        lines.reserveCapacity(headers.count + 2)
+        for (name, value) in headers {
+            try validate(name: name, value: value)
+            lines.append(value.isEmpty ? "\(name);" : "\(name): \(value)")
+        }
+        for removed in ["Expect", "Content-Type"] where !headers.contains(where: { HTTPHeaderName.equal($0.name, removed) }) {
+            lines.append("\(removed):")
+        }
+        return lines
+    }
+
+    /// A method is a token (RFC 9110 §9.1); anything else would corrupt the request line.
+    static func validate(method: HTTPMethod) throws(CurlError) {
+        guard !method.rawValue.isEmpty, method.rawValue.utf8.allSatisfy(isTokenByte) else {
+            throw invalid("method \(method.rawValue.debugDescription) is not an HTTP token")
+        }
+    }
+
+    private static func validate(name: String, value: String) throws(CurlError) {
+        guard !name.isEmpty, name.utf8.allSatisfy(isTokenByte) else {
+            throw invalid("header name \(name.debugDescription) is not an HTTP token")
+        }
+        // CR, LF and NUL would end the header early (NUL truncates the C string).
+        let forbidden: Set<UInt8> = [0, UInt8(ascii: "\r"), UInt8(ascii: "\n")]
+        guard !value.utf8.contains(where: forbidden.contains) else {
+            throw invalid("the value of header \(name) contains CR, LF or NUL")
+        }
+    }
+
+    /// RFC 9110 §5.6.2 `tchar`.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+
+    static func invalid(_ message: String) -> CurlError {
+        CurlError(code: .invalidRequest, curlCode: 0, message: message)
+    }
+}

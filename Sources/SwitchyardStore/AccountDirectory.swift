@@ -1,0 +1,176 @@
+import Foundation
+import Glibc
+
+/// The blocking file-system operations of one accounts-dir, kept apart from the store's
+/// bookkeeping. Crash-safety order of a write (SPEC §5): temp file in the same directory
+/// (O_EXCL, 0600) → write → fsync → rename over the target → fsync of the directory, so after
+/// a crash the target is either the old or the new file, and a returned write is durable.
+struct AccountDirectory: Sendable {
+    let path: String
+
+    /// Larger files are reported as problems instead of being read: an account file is a
+    /// few KiB, and a stray huge `.json` must not make every scan slow.
+    static let maximumFileSize = 1 << 20
+
+    enum ReadResult {
+        case missing
+        case contents(Data, FileFingerprint)
+        /// Exists but cannot be used as an account file; `reason` is one line.
+        case unusable(reason: String, FileFingerprint?)
+    }
+
+    /// A fully written and synced temp file waiting to be renamed over `fileName`.
+    struct StagedFile {
+        let tempName: String
+        let fileName: String
+        let fingerprint: FileFingerprint
+    }
+
+    func filePath(_ name: String) -> String { path + "/" + name }
+
+    /// `<anything>.json` files only; hidden names (our temp files start with `.`) and names
+    /// that are not valid UTF-8 are not account files.
+    static func isAccountFileName(_ name: String) -> Bool {
+        name.utf8.count > 5 && name.hasSuffix(".json") && !name.hasPrefix(".") && !name.contains("\u{FFFD}")
+    }
+
+    func listAccountFileNames() throws(FileStoreError) -> [String] {
+        guard let stream = opendir(path) else {
+            throw .systemCall(operation: "opendir", path: path, errno: errno)
+        }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while true {
+            errno = 0
+            guard let entry = readdir(stream) else {
+                if errno != 0 { throw .systemCall(operation: "readdir", path: path, errno: errno) }
+                return names
+            }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if Self.isAccountFileName(name) { names.append(name) }
+        }
+    }
+
+    /// Nil when the file does not exist.
+    func fingerprint(of name: String) throws(FileStoreError) -> FileFingerprint? {
+        var status = stat()
+        guard stat(filePath(name), &status) == 0 else {
+            if errno == ENOENT { return nil }
+            throw .systemCall(operation: "stat", path: filePath(name), errno: errno)
+        }
+        return FileFingerprint(status)
+    }
+
+    /// Reads a whole file. The fingerprint is taken before reading, so a write racing with
+    /// the read leaves a newer fingerprint behind and the next scan reads the file again.
+    func read(_ name: String) -> ReadResult {
+        // O_NONBLOCK: opening a FIFO that someone named `x.json` must not hang the store.
+        let fd = open(filePath(name), O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            return errno == ENOENT ? .missing : .unusable(reason: "cannot open: \(Self.text(errno))", nil)
+        }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { return .unusable(reason: "cannot stat: \(Self.text(errno))", nil) }
+        let fingerprint = FileFingerprint(status)
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            return .unusable(reason: "not a regular file", fingerprint)
+        }
+        guard status.st_size <= Self.maximumFileSize else {
+            return .unusable(reason: "larger than \(Self.maximumFileSize >> 20) MiB", fingerprint)
+        }
+        var data = Data(count: Int(status.st_size))
+        var filled = 0
+        let failure: Int32? = data.withUnsafeMutableBytes { buffer in
+            while filled < buffer.count {
+                let count = Glibc.read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                if count == 0 { break }  // shrank since fstat: the next scan sees a new fingerprint
+                filled += count
+            }
+            return nil
+        }
+        if let failure { return .unusable(reason: "cannot read: \(Self.text(failure))", fingerprint) }
+        data.count = filled
+        return .contents(data, fingerprint)
+    }
+
+    /// Writes `data` to a new temp file beside `fileName` and syncs it. Nothing is left
+    /// behind when it throws.
+    func stage(_ data: Data, as fileName: String) throws(FileStoreError) -> StagedFile {
+        let tempName = "." + fileName + ".tmp-" + String(UInt64.random(in: .min ... .max), radix: 16)
+        let tempPath = filePath(tempName)
+        let fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .systemCall(operation: "open", path: tempPath, errno: errno) }
+        do throws(FileStoreError) {
+            // The mode is set explicitly: O_CREAT's mode is filtered by whatever umask runs.
+            guard fchmod(fd, 0o600) == 0 else { throw .systemCall(operation: "fchmod", path: tempPath, errno: errno) }
+            try Self.writeAll(data, to: fd, path: tempPath)
+            guard fsync(fd) == 0 else { throw .systemCall(operation: "fsync", path: tempPath, errno: errno) }
+            var status = stat()
+            guard fstat(fd, &status) == 0 else { throw .systemCall(operation: "fstat", path: tempPath, errno: errno) }
+            close(fd)
+            return StagedFile(tempName: tempName, fileName: fileName, fingerprint: FileFingerprint(status))
+        } catch {
+            close(fd)
+            unlink(tempPath)
+            throw error
+        }
+    }
+
+    /// Renames a staged file over its target (the fingerprint stays valid: a rename changes
+    /// neither inode nor mtime). Durable only after `syncDirectory()`.
+    func commit(_ staged: StagedFile) throws(FileStoreError) {
+        guard rename(filePath(staged.tempName), filePath(staged.fileName)) == 0 else {
+            let code = errno
+            discard(staged)
+            throw .systemCall(operation: "rename", path: filePath(staged.fileName), errno: code)
+        }
+    }
+
+    func discard(_ staged: StagedFile) {
+        unlink(filePath(staged.tempName))
+    }
+
+    /// Makes renames and unlinks in the directory durable.
+    func syncDirectory() throws(FileStoreError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .systemCall(operation: "open", path: path, errno: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw .systemCall(operation: "fsync", path: path, errno: errno) }
+    }
+
+    /// False when the file did not exist.
+    func unlinkFile(_ name: String) throws(FileStoreError) -> Bool {
+        guard unlink(filePath(name)) == 0 else {
+            if errno == ENOENT { return false }
+            throw .systemCall(operation: "unlink", path: filePath(name), errno: errno)
+        }
+        return true
+    }
+
+    private static func writeAll(_ data: Data, to fd: Int32, path: String) throws(FileStoreError) {
+        let failure: Int32? = data.withUnsafeBytes { buffer in
+            var written = 0
+            while written < buffer.count {
+                let count = write(fd, buffer.baseAddress! + written, buffer.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                written += count
+            }
+            return nil
+        }
+        if let failure { throw .systemCall(operation: "write", path: path, errno: failure) }
+    }
+
+    static func text(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+}

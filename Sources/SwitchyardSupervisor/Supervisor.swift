@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+import SwitchyardConfig
+import SwitchyardCore
+import SwitchyardProtocol
+import SwitchyardStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The supervisor's state: config, account registry and worker generations (SPEC §1).
+///
+/// Everything that decides — which worker accepts, when a crashed one restarts, what a worker's
+/// pool holds — happens inside this actor, one event at a time; I/O around it (sockets,
+/// processes, files) reports events in and carries messages out. Messages to a worker are
+/// queued on its outbox without awaiting, so no decision is split by a suspension point.
+public actor Supervisor {
+    let configPath: String
+    var config: SwitchyardConfig
+    let directory: StateDirectory
+    let store: FileAccountStore
+    let executablePath: String
+    let logFile: String?
+    let logger = Logger(label: "supervisor")
+    let startedAt = ContinuousClock.now
+    var managementAddress: String?
+
+    var accounts: [String: Account] = [:]
+    var problems: [StoreProblem] = []
+    var slots: [Provider: ProviderSlot] = [:]
+    var unknownMessages = 0
+    var shuttingDown = false
+    var pingSequence: UInt64 = 0
+    var lastPing = ContinuousClock.now
+    var exitWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Set by `stop` (control socket) so the main task can begin the shutdown.
+    let shutdownRequests: AsyncStream<String>.Continuation
+    public nonisolated let shutdownStream: AsyncStream<String>
+
+    init(configPath: String, config: SwitchyardConfig, directory: StateDirectory, store: FileAccountStore,
+         executablePath: String, logFile: String?) {
+        self.configPath = configPath
+        self.config = config
+        self.directory = directory
+        self.store = store
+        self.executablePath = executablePath
+        self.logFile = logFile
+        (shutdownStream, shutdownRequests) = AsyncStream<String>.makeStream()
+    }
+
+    // MARK: - Registry
+
+    func loadAccounts() async throws {
+        let loaded = try await store.loadAll()
+        accounts = Dictionary(loaded.accounts.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        setProblems(loaded.problems)
+        logger.info("accounts loaded", metadata: ["count": "\(accounts.count)", "problems": "\(problems.count)"])
+    }
+
+    func setProblems(_ newProblems: [StoreProblem]) {
+        let known = Set(problems.map(\.file))
+        for problem in newProblems where !known.contains(problem.file) {
+            logger.error("account file rejected and left untouched", metadata: ["file": "\(problem.file)", "error": "\(problem.error)"])
+        }
+        problems = newProblems
+    }
+
+    /// Polls accounts-dir for files added, changed or removed by hand (SPEC §2: within 2 s).
+    func watchAccountsDirectory() async {
+        while !Task.isCancelled && !shuttingDown {
+            try? await Task.sleep(for: .seconds(1))
+            do {
+                let changes = try await store.scanForChanges()
+                if changes.upserted.isEmpty && changes.removedIDs.isEmpty && changes.problems == problems { continue }
+                for account in changes.upserted { accountChanged(account) }
+                for id in changes.removedIDs { accountRemoved(id) }
+                setProblems(changes.problems)
+            } catch {
+                logger.error("cannot scan the accounts directory", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Records a new or changed account and brings its provider's workers up to date.
+    func accountChanged(_ account: Account) {
+        let old = accounts[account.id]
+        accounts[account.id] = account
+        if let old, old.provider != account.provider { pushRemove([old.id], provider: old.provider) }
+        if account.disabled {
+            if old != nil { pushRemove([account.id], provider: account.provider) }
+        } else {
+            pushUpsert([account])
+        }
+    }
+
+    func accountRemoved(_ id: String) {
+        guard let old = accounts.removeValue(forKey: id) else { return }
+        pushRemove([id], provider: old.provider)
+    }
+
+    // MARK: - Status
+
+    func statusReport() -> StatusReport {
+        let now = Int64(Date().timeIntervalSince1970)
+        var counts: [String: StateCounts] = [:]
+        for provider in slots.keys { counts[provider.rawValue] = StateCounts() }
+        for account in accounts.values where slots[account.provider] != nil {
+            counts[account.provider.rawValue, default: StateCounts()].count(account.state(now: now))
+        }
+        return StatusReport(
+            pid: getpid(),
+            uptimeSeconds: Int((ContinuousClock.now - startedAt).components.seconds),
+            config: configPath,
+            management: managementAddress,
+            workers: workerRows(),
+            providers: counts,
+            problems: problems.sorted { $0.file < $1.file })
+    }
+
+    func workerRows() -> [WorkerRow] {
+        var rows: [WorkerRow] = []
+        for provider in slots.keys.sorted() {
+            guard let slot = slots[provider] else { continue }
+            let live = slot.live
+            for generation in live {
+                rows.append(WorkerRow(
+                    provider: provider.rawValue, pid: generation.pid, state: generation.state,
+                    generation: generation.number, restarts: slot.restarts, listen: slot.socket.boundAddress))
+            }
+            if live.isEmpty, let crashed = slot.crashed {
+                rows.append(WorkerRow(
+                    provider: provider.rawValue, pid: crashed.pid, state: .crashed,
+                    generation: crashed.generation, restarts: slot.restarts, listen: slot.socket.boundAddress))
+            }
+        }
+        return rows
+    }
+
+    func setManagementAddress(_ address: String?) { managementAddress = address }
+}

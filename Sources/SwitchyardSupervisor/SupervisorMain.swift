@@ -1,0 +1,170 @@
+import Dispatch
+import Foundation
+import Logging
+import SwitchyardConfig
+import SwitchyardCore
+import SwitchyardLogging
+import SwitchyardStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `switchyard start` in the process that becomes the supervisor (foreground, or the
+/// detached child of `start --daemon`).
+public enum SupervisorMain {
+    /// How the process reports start-up: the daemon child tells its parent on stdout.
+    public enum Mode: Sendable { case foreground, daemonChild }
+
+    public static func run(configPath: String, mode: Mode) async -> Int32 {
+        umask(0o077)
+        let config: SwitchyardConfig
+        do {
+            config = try ConfigFile.load(path: configPath)
+        } catch {
+            return fail(mode, "config rejected: \(error)")
+        }
+        let directory = StateDirectory(path: config.stateDir)
+        var logFile: String?
+        if mode == .daemonChild {
+            do { try makeDirectory(directory.path) } catch { return fail(mode, "\(error)") }
+            logFile = directory.logFile
+            if let error = LogDestination.redirect(toFile: directory.logFile) {
+                return fail(mode, "cannot open \(directory.logFile): \(error)")
+            }
+        }
+        LogDestination.bootstrap(
+            level: Logger.Level(configName: config.log.level.rawValue) ?? .info,
+            format: LineLogHandler.Format(rawValue: config.log.format.rawValue) ?? .text)
+        let logger = Logger(label: "supervisor")
+        let lock: SupervisorLock
+        do {
+            lock = try SupervisorLock.acquire(directory)
+            try lock.writePIDFile(directory)
+        } catch {
+            return fail(mode, "\(error)")
+        }
+        if geteuid() == 0 { logger.warning("running as root; a dedicated user is safer") }
+        do {
+            let supervisor = try await prepare(config: config, configPath: configPath, directory: directory, logFile: logFile)
+            return await serve(supervisor, config: config, directory: directory, mode: mode, lock: lock, logger: logger)
+        } catch {
+            unlink(directory.pidFile)
+            return fail(mode, "\(error)")
+        }
+    }
+
+    /// Directories, store and listening sockets: everything that can fail before any worker runs.
+    private static func prepare(config: SwitchyardConfig, configPath: String, directory: StateDirectory, logFile: String?) async throws -> Supervisor {
+        try FileAccountStore.ensureDirectory(config.accountsDir)
+        try makeDirectory(directory.pendingDirectory)
+        let store = FileAccountStore(directory: config.accountsDir)
+        let supervisor = Supervisor(
+            configPath: configPath, config: config, directory: directory, store: store,
+            executablePath: "/proc/self/exe", logFile: logFile)
+        try await supervisor.loadAccounts()
+        for provider in Provider.allCases {
+            guard let settings = config.providers[provider], settings.enabled else { continue }
+            let socket = try await ListeningSocket.bind(host: settings.listen.host, port: settings.listen.port)
+            await supervisor.addSlot(provider, socket: socket)
+        }
+        return supervisor
+    }
+
+    private static func serve(_ supervisor: Supervisor, config: SwitchyardConfig, directory: StateDirectory,
+                              mode: Mode, lock: SupervisorLock, logger: Logger) async -> Int32 {
+        let signals = SignalRelay(supervisor: supervisor)
+        let hub: UnixLineServer
+        let control: UnixLineServer
+        let management: Task<Void, Never>
+        do {
+            hub = try await WorkerHub.start(path: directory.workersSocket, supervisor: supervisor, logger: logger)
+            control = try await ControlServer.start(path: directory.controlSocket, supervisor: supervisor, logger: logger)
+            let listen = config.management.listen
+            let (task, address) = try await ManagementServer.start(
+                host: listen.host, port: listen.port, key: config.management.key ?? "", supervisor: supervisor, logger: logger)
+            management = task
+            await supervisor.setManagementAddress(address)
+            logger.info("management API listening", metadata: ["address": "\(address)"])
+        } catch {
+            unlink(directory.pidFile)
+            return fail(mode, "\(error)")
+        }
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                await supervisor.tick()
+            }
+        }
+        let watcher = Task { await supervisor.watchAccountsDirectory() }
+        var exitCode: Int32 = 0
+        switch await supervisor.startWorkers() {
+        case .success:
+            logger.info("supervisor ready", metadata: ["pid": "\(getpid())"])
+            if mode == .daemonChild { reportReady() }
+            var reasons = supervisor.shutdownStream.makeAsyncIterator()
+            let reason = await reasons.next() ?? "end"
+            logger.info("stopping", metadata: ["reason": "\(reason)"])
+        case .failure(let error):
+            logger.error("start failed: \(error)")
+            if mode == .daemonChild { report("error: \(error)") }
+            exitCode = 1
+        }
+        await supervisor.shutdown()
+        ticker.cancel()
+        watcher.cancel()
+        management.cancel()
+        await hub.close()
+        await control.close()
+        unlink(directory.pidFile)
+        withExtendedLifetime((signals, lock)) {}
+        logger.info("supervisor exited")
+        return exitCode
+    }
+
+    private static func fail(_ mode: Mode, _ reason: String) -> Int32 {
+        if mode == .daemonChild {
+            report("error: \(reason)")
+        } else {
+            LogDestination.write("switchyard: \(reason)\n")
+        }
+        return 1
+    }
+
+    /// The daemon child's one status line to its waiting parent; afterwards stdout points at
+    /// /dev/null so a later stray write cannot SIGPIPE the daemon.
+    private static func report(_ line: String) {
+        var text = line + "\n"
+        text.withUTF8 { _ = write(1, $0.baseAddress, $0.count) }
+        let devNull = open("/dev/null", O_WRONLY)
+        if devNull >= 0 {
+            dup2(devNull, 1)
+            close(devNull)
+        }
+    }
+
+    private static func reportReady() { report("ready") }
+}
+
+/// SIGTERM/SIGINT → drain and exit; SIGHUP → reload; SIGUSR1 → reopen the log.
+/// Unchecked Sendable: the sources are only kept alive here, never touched after `init`.
+final class SignalRelay: @unchecked Sendable {
+    private let sources: [any DispatchSourceSignal]
+
+    init(supervisor: Supervisor) {
+        var sources: [any DispatchSourceSignal] = []
+        func relay(_ number: Int32, _ action: @escaping @Sendable () async -> Void) {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler { Task { await action() } }
+            source.resume()
+            sources.append(source)
+        }
+        relay(SIGTERM) { await supervisor.requestShutdown("SIGTERM") }
+        relay(SIGINT) { await supervisor.requestShutdown("SIGINT") }
+        relay(SIGHUP) { _ = await supervisor.reload() }
+        relay(SIGUSR1) { await supervisor.reopenLog() }
+        signal(SIGPIPE, SIG_IGN)
+        self.sources = sources
+    }
+}

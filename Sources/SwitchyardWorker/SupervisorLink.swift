@@ -1,0 +1,48 @@
+import Logging
+import NIOCore
+import NIOPosix
+import SwitchyardProtocol
+
+/// The worker's connection to `<state-dir>/workers.sock`.
+///
+/// Messages in arrive through `messages` in order; the sequence ends when the supervisor
+/// goes away (end of file), which the worker treats as "supervisor lost" (SPEC §1).
+/// `send` may be called from any task; lines are never interleaved.
+struct SupervisorLink: Sendable {
+    let messages: AsyncStream<SupervisorMessage>
+    private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+
+    static func connect(path: String, logger: Logger) async throws -> SupervisorLink {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(unixDomainSocketPath: path) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(JSONLineFrameDecoder()))
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let (messages, continuation) = AsyncStream<SupervisorMessage>.makeStream()
+        return await withCheckedContinuation { linkReady in
+            Task {
+                do {
+                    try await channel.executeThenClose { inbound, outbound in
+                        linkReady.resume(returning: SupervisorLink(messages: messages, outbound: outbound))
+                        for try await line in inbound {
+                            do {
+                                continuation.yield(try WireCodec.decodeSupervisorMessage(Array(line.readableBytesView)))
+                            } catch {
+                                logger.error("bad line from supervisor, ignored", metadata: ["error": "\(error)"])
+                            }
+                        }
+                    }
+                } catch {
+                    logger.warning("supervisor connection failed", metadata: ["error": "\(error)"])
+                }
+                continuation.finish()
+            }
+        }
+    }
+
+    func send(_ message: WorkerMessage) async {
+        try? await outbound.write(WireCodec.encode(message))
+    }
+}

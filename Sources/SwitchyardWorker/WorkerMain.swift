@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import NIOCore
+import SwitchyardLogging
+import SwitchyardProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Environment a supervisor sets for each worker it spawns (never set by hand).
+public enum WorkerEnvironment {
+    /// The per-spawn secret the worker presents in `hello`.
+    public static let token = "SWITCHYARD_WORKER_TOKEN"
+    /// Path of `<state-dir>/workers.sock`.
+    public static let socket = "SWITCHYARD_WORKER_SOCKET"
+    /// The generation number the supervisor gave this spawn.
+    public static let generation = "SWITCHYARD_WORKER_GENERATION"
+    /// The log file to reopen on SIGUSR1 (unset in the foreground).
+    public static let logFile = "SWITCHYARD_LOG_FILE"
+}
+
+/// A worker process: `switchyard worker --provider NAME`, started by the supervisor with the
+/// provider's listening socket as standard input (the inetd convention, NOTES-swift.md).
+public enum WorkerMain {
+    public static func run(provider: String) async -> Int32 {
+        let environment = ProcessInfo.processInfo.environment
+        LogDestination.bootstrap(level: .info, format: .text)
+        let logger = Logger(label: "worker.\(provider)")
+        guard let token = environment[WorkerEnvironment.token],
+              let socketPath = environment[WorkerEnvironment.socket]
+        else {
+            logger.error("the worker mode is started by the supervisor only")
+            return 2
+        }
+        guard let listenFD = takeInheritedListener() else {
+            logger.error("standard input is not a listening socket")
+            return 2
+        }
+        signal(SIGPIPE, SIG_IGN)
+        let generation = Int(environment[WorkerEnvironment.generation] ?? "") ?? 0
+        let link: SupervisorLink
+        do {
+            link = try await SupervisorLink.connect(path: socketPath, logger: logger)
+        } catch {
+            logger.error("cannot connect to the supervisor", metadata: ["socket": "\(socketPath)", "error": "\(error)"])
+            return 1
+        }
+        let runtime = WorkerRuntime(
+            provider: provider, generation: generation, listenFD: listenFD, link: link, logger: logger)
+        installSignalHandlers(runtime: runtime, logFile: environment[WorkerEnvironment.logFile])
+        await link.send(.hello(.init(
+            provider: provider, pid: getpid(), protocol: WireCodec.protocolVersion, token: token, generation: generation)))
+        return await runtime.run()
+    }
+
+    /// Moves the inherited listening socket off fd 0 (so nothing mistakes it for input) and
+    /// marks it close-on-exec. Returns nil when fd 0 is not a socket.
+    private static func takeInheritedListener() -> Int32? {
+        var info = stat()
+        guard fstat(0, &info) == 0, (info.st_mode & S_IFMT) == S_IFSOCK else { return nil }
+        let fd = fcntl(0, F_DUPFD_CLOEXEC, 3)
+        guard fd >= 0 else { return nil }
+        let devNull = open("/dev/null", O_RDONLY)
+        if devNull >= 0 {
+            dup2(devNull, 0)
+            close(devNull)
+        }
+        return fd
+    }
+
+    private static func installSignalHandlers(runtime: WorkerRuntime, logFile: String?) {
+        // Ctrl-C at a terminal goes to the supervisor's process group, not ours; a stray
+        // SIGINT must not cut streams short. SIGTERM (the supervisor's escalation) drains.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGUSR1, SIG_IGN)
+        let term = DispatchSource.makeSignalSource(signal: SIGTERM)
+        term.setEventHandler { Task { await runtime.supervisorLost(reason: "SIGTERM") } }
+        term.resume()
+        let usr1 = DispatchSource.makeSignalSource(signal: SIGUSR1)
+        usr1.setEventHandler {
+            if let logFile { LogDestination.redirect(toFile: logFile) }
+        }
+        usr1.resume()
+        signalSources = [term, usr1]
+    }
+
+    nonisolated(unsafe) private static var signalSources: [any DispatchSourceSignal] = []
+}

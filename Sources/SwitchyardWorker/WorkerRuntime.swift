@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import NIOCore
+import SwitchyardLogging
+import SwitchyardProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The worker's control state: its config, its pool and its listening socket, driven by the
+/// supervisor's messages one at a time (SPEC §1, docs/protocol.md).
+actor WorkerRuntime {
+    private let provider: String
+    private let generation: Int
+    private let link: SupervisorLink
+    private let logger: Logger
+    private let server: ClientServer
+    private let poolSize = SharedCounter()
+    private var pool = WorkerPool()
+    private var config: WorkerConfig?
+    private var readySent = false
+    private var exiting = false
+
+    init(provider: String, generation: Int, listenFD: Int32, link: SupervisorLink, logger: Logger) {
+        self.provider = provider
+        self.generation = generation
+        self.link = link
+        self.logger = logger
+        let responder = WorkerResponder(provider: provider, generation: generation, pid: getpid(), poolSize: poolSize)
+        self.server = ClientServer(
+            listenFD: listenFD, idleTimeout: .minutes(5), logger: logger,
+            responder: { request, writer, _ in try await responder.respond(request, writer) })
+    }
+
+    /// Handles messages until the supervisor connection ends; returns the exit code.
+    func run() async -> Int32 {
+        for await message in link.messages {
+            await handle(message)
+            if exiting { return 0 }
+        }
+        await supervisorLost(reason: "end of file on workers.sock")
+        return 0
+    }
+
+    private func handle(_ message: SupervisorMessage) async {
+        switch message {
+        case .config(let newConfig):
+            config = newConfig
+            LogDestination.configure(
+                level: Logger.Level(configName: newConfig.logLevel) ?? .info,
+                format: LineLogHandler.Format(rawValue: newConfig.logFormat) ?? .text)
+        case .poolReset(let total):
+            pool.reset(total: total)
+        case .poolUpsert(let accounts):
+            pool.upsert(accounts)
+        case .poolRemove(let ids):
+            pool.remove(ids)
+        case .accept:
+            await accept()
+        case .stopAccepting:
+            await server.stopAccepting()
+            logger.info("stopped accepting")
+            await link.send(.acceptingStopped)
+        case .drain:
+            await drainAndExit(reason: "drain requested")
+        case .ping(let seq):
+            await link.send(.pong(seq: seq))
+        case .unknown(let type):
+            logger.debug("ignoring unknown message", metadata: ["type": "\(type)"])
+        default:
+            logger.debug("message not handled by this worker version")
+        }
+        poolSize.store(pool.count)
+        if !readySent, config != nil, pool.isComplete {
+            readySent = true
+            logger.info("ready", metadata: ["accounts": "\(pool.count)", "generation": "\(generation)"])
+            await link.send(.ready)
+        }
+    }
+
+    private func accept() async {
+        do {
+            try await server.startAccepting()
+            logger.info("accepting")
+            await link.send(.accepting)
+        } catch {
+            logger.error("cannot serve on the inherited socket", metadata: ["error": "\(error)"])
+            exit(1)
+        }
+    }
+
+    /// SPEC §1: a worker whose supervisor is gone closes its listening socket at once (so a
+    /// new supervisor can bind the port), finishes in-flight requests and exits.
+    func supervisorLost(reason: String) async {
+        await drainAndExit(reason: reason)
+    }
+
+    private func drainAndExit(reason: String) async {
+        guard !exiting else { return }
+        exiting = true
+        logger.info("draining", metadata: ["reason": "\(reason)"])
+        let timeout = Duration.milliseconds(config?.drainTimeoutMs ?? 30_000)
+        let finished = await server.drain(until: .now + timeout)
+        if !finished { logger.warning("drain timeout reached; closing the remaining connections") }
+        logger.info("exiting")
+        exit(0)
+    }
+}

@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import Subprocess
+import SwitchyardConfig
+import SwitchyardSupervisor
+import SwitchyardWorker
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct StartCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start", abstract: "Start the supervisor (in the foreground unless --daemon).")
+
+    @Flag(help: "Detach, log to <state-dir>/switchyard.log, and return once every worker is ready.")
+    var daemon = false
+
+    @Flag(help: .hidden)
+    var daemonChild = false
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        if daemonChild {
+            resetNice()
+            writeProcessName("switchyard")
+            Glibc.exit(await SupervisorMain.run(configPath: options.path, mode: .daemonChild))
+        }
+        if daemon { try await startDaemon() }
+        Glibc.exit(await SupervisorMain.run(configPath: options.path, mode: .foreground))
+    }
+
+    /// Re-runs this executable detached (new session, stdin /dev/null) instead of fork(),
+    /// which is unsafe once Swift's runtime threads exist (NOTES-swift.md). The child says
+    /// `ready` or `error: …` on its stdout; this process exits 0 or 1 accordingly.
+    private func startDaemon() async throws -> Never {
+        let directory = options.stateDirectory
+        if directory.isLocked() {
+            throw CLIError.failure(directory.runningPID().map { "already running (pid \($0))" } ?? "already running")
+        }
+        var platform = PlatformOptions()
+        platform.createSession = true
+        _ = try await Subprocess.run(
+            .path(FilePath("/proc/self/exe")),
+            arguments: Arguments(executablePathOverride: "switchyard", remainingValues: ["start", "--daemon-child", "--config", options.path]),
+            platformOptions: platform,
+            input: .none,
+            output: .sequence,
+            error: .discarded
+        ) { execution in
+            for try await line in execution.standardOutput.strings() {
+                let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+                if text == "ready" { Glibc.exit(0) }
+                if text.hasPrefix("error: ") {
+                    printError("switchyard: " + text.dropFirst(7))
+                    Glibc.exit(1)
+                }
+            }
+            printError("switchyard: the supervisor exited during start-up; see \(directory.logFile)")
+            Glibc.exit(1)
+        }
+        Glibc.exit(1)
+    }
+
+    private func resetNice() {
+        // A child spawned from a Dispatch thread inherits that thread's nice value.
+        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 0)
+    }
+}
+
+/// Names the process in `ps` (a child of /proc/self/exe would show as `exe`).
+func writeProcessName(_ name: String) {
+    try? name.write(toFile: "/proc/self/comm", atomically: false, encoding: .utf8)
+}
+
+struct StopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stop", abstract: "Drain the workers and stop the supervisor; returns once it has exited.")
+
+    @OptionGroup var options: ConfigOption
+
+    func run() throws {
+        let directory = options.stateDirectory
+        _ = try options.request(.init(command: .stop))
+        let drain = (try? ConfigFile.load(path: options.path))?.workers.drainTimeout ?? .seconds(30)
+        let deadline = ContinuousClock.now + drain + .seconds(10)
+        // The lock, not the pid: it is released the moment the process is gone, while a
+        // daemon whose parent exited may linger as a zombie until init reaps it.
+        while ContinuousClock.now < deadline {
+            if !directory.isLocked() { return }
+            usleep(20_000)
+        }
+        throw CLIError.failure("the supervisor is still running after drain-timeout + 10 s")
+    }
+}
+
+struct ReloadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reload", abstract: "Re-read the config (as SIGHUP); a rejected file keeps the running config.")
+
+    @OptionGroup var options: ConfigOption
+
+    func run() throws {
+        _ = try options.request(.init(command: .reload))
+    }
+}
+
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Inspect the config file.", subcommands: [Check.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Validate the config without applying it.")
+
+        @OptionGroup var options: ConfigOption
+
+        func run() throws {
+            do {
+                _ = try ConfigFile.load(path: options.path)
+            } catch {
+                throw CLIError.failure("\(options.path): \(error)")
+            }
+            print("\(options.path): ok")
+        }
+    }
+}
+
+struct WorkerModeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "worker", shouldDisplay: false)
+
+    @Option var provider: String
+
+    func run() async throws {
+        writeProcessName("switchyard")
+        Glibc.exit(await WorkerMain.run(provider: provider))
+    }
+}

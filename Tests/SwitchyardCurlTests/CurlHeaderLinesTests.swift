@@ -1,0 +1,38 @@
+import XCTest
+@testable import SwitchyardCurl
+
+final class CurlHeaderLinesTests: XCTestCase {
+    func testLines() throws {
+        let cases: [(headers: [(name: String, value: String)], lines: [String])] = [
+            ([], ["Expect:", "Content-Type:"]),
+            ([("Authorization", "Bearer x"), ("X-Empty", "")], ["Authorization: Bearer x", "X-Empty;", "Expect:", "Content-Type:"]),
+            ([("content-type", "application/json")], ["content-type: application/json", "Expect:"]),
+            ([("EXPECT", "100-continue")], ["EXPECT: 100-continue", "Content-Type:"]),
+            ([("A", "1"), ("A", "2")], ["A: 1", "A: 2", "Expect:", "Content-Type:"]),
+        ]
+        for testCase in cases {
+            XCTAssertEqual(try CurlHeaderLines.lines(for: testCase.headers), testCase.lines, "\(testCase.headers)")
+        }
+    }
+
+    func testRejectedHeaders() {
+        let cases: [(name: String, value: String)] = [
+            ("X", "a\r\nInjected: 1"), ("X", "a\nb"), ("X", "a\u{0}b"),
+            ("", "x"), ("Bad Name", "x"), ("Bad:Name", "x"), ("Ünïcode", "x"),
+        ]
+        for header in cases {
+            XCTAssertThrowsError(try CurlHeaderLines.lines(for: [header]), "\(header)") { error in
+                XCTAssertEqual((error as? CurlError)?.code, .invalidRequest)
+            }
+        }
+    }
+
+    func testMethodValidation() {
+        for method in ["GET", "PROPFIND", "M-SEARCH"] {
+            XCTAssertNoThrow(try CurlHeaderLines.validate(method: HTTPMethod(rawValue: method)), method)
+        }
+        for method in ["", "GET /", "GET\r\n", "GÉT"] {
+            XCTAssertThrowsError(try CurlHeaderLines.validate(method: HTTPMethod(rawValue: method)), method)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `reload`, SIGHUP and `config check` (SPEC §2, §3).
+final class ReloadTests: XCTestCase {
+    func testBrokenConfigIsRejectedAndTheRunningOneKept() throws {
+        let daemon = try TestDaemon()
+        try daemon.startDaemon()
+        let before = try daemon.workers()
+        let good = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
+
+        try (good + "refresh-concurency: 4\n").write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        let check = daemon.cli("config", "check")
+        XCTAssertEqual(check.code, 1)
+        XCTAssertTrue(check.stderr.contains("refresh-concurency"), check.stderr)
+        let rejected = daemon.cli("reload")
+        XCTAssertEqual(rejected.code, 1)
+        XCTAssertTrue(rejected.stderr.contains("refresh-concurency"), rejected.stderr)
+
+        try "state-dir: ./var\nproviders: [unclosed\n".write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        XCTAssertEqual(daemon.cli("reload").code, 1)
+        // SIGHUP with the same broken file must not take the supervisor down either.
+        kill(try XCTUnwrap(daemon.supervisorPID), SIGHUP)
+        usleep(300_000)
+        XCTAssertEqual(try daemon.workers(), before, "status still works and nothing restarted")
+        XCTAssertTrue(daemon.log().contains("reload rejected"))
+
+        try (good + "refresh-concurrency: 4\n").write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        let applied = daemon.cli("reload")
+        XCTAssertEqual(applied.code, 0, applied.stderr)
+        XCTAssertEqual(applied.stderr, "")
+
+        let moved = good.replacingOccurrences(of: "listen: 127.0.0.1:0\nworkers", with: "listen: 127.0.0.1:1\nworkers")
+        XCTAssertNotEqual(moved, good)
+        try moved.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        let restartOnly = daemon.cli("reload")
+        XCTAssertEqual(restartOnly.code, 0)
+        XCTAssertTrue(restartOnly.stderr.contains("restart required: management.listen"), restartOnly.stderr)
+        XCTAssertEqual(try daemon.workers(), before)
+        XCTAssertEqual(daemon.cli("stop").code, 0)
+    }
+
+    func testConfigCheckAcceptsTheShippedConfig() throws {
+        let daemon = try TestDaemon()
+        let shipped = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("etc/switchyard.yaml").path
+        let run = daemon.cli("config", "check")
+        XCTAssertEqual(run.code, 0, run.stderr)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestDaemon.binary)
+        process.arguments = ["config", "check", "--config", shipped]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+    }
+
+    func testUsageErrorsExitTwo() throws {
+        let daemon = try TestDaemon()
+        XCTAssertEqual(daemon.cli("workers", "restart").code, 2)
+        XCTAssertEqual(daemon.cli("frobnicate").code, 2)
+        XCTAssertEqual(daemon.cli("workers", "restart", "nosuch").code, 2)
+    }
+}

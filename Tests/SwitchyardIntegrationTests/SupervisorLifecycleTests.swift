@@ -1,0 +1,94 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// start --daemon / status / stop, the single-supervisor lock, and surviving a SIGKILL.
+final class SupervisorLifecycleTests: XCTestCase {
+    func testDaemonStartStatusStop() throws {
+        let daemon = try TestDaemon()
+        try daemon.startDaemon()
+        let status = try daemon.status()
+        let pid = try XCTUnwrap(status["pid"] as? Int)
+        XCTAssertEqual(Int32(pid), daemon.supervisorPID)
+        XCTAssertNotNil(status["management"] as? String)
+        let workers = try daemon.workers()
+        XCTAssertEqual(workers.map(\.provider).sorted(), ["claude", "codex", "gemini"])
+        XCTAssertTrue(workers.allSatisfy { $0.state == "ready" && $0.pid > 0 && $0.generation == 1 && $0.restarts == 0 })
+        for worker in workers {
+            XCTAssertFalse(worker.listen.hasSuffix(":0"), "listen must report the bound port")
+            let health = try daemon.get("http://\(worker.listen)/healthz")
+            XCTAssertEqual(health.status, 200)
+            XCTAssertTrue(health.body.contains("\"pid\":\(worker.pid)"), health.body)
+        }
+        let management = try XCTUnwrap(status["management"] as? String)
+        XCTAssertEqual(try daemon.get("http://\(management)/healthz").status, 200)
+        XCTAssertEqual(try daemon.get("http://\(management)/v0/status").status, 200)
+        XCTAssertEqual(try permissions(daemon.stateDir + "/control.sock"), 0o600)
+        XCTAssertEqual(try permissions(daemon.stateDir + "/workers.sock"), 0o600)
+        XCTAssertEqual(try permissions(daemon.stateDir), 0o700)
+
+        let second = daemon.cli("start", "--daemon")
+        XCTAssertEqual(second.code, 1)
+        XCTAssertTrue(second.stderr.contains("already running (pid \(pid))"), second.stderr)
+
+        XCTAssertEqual(daemon.cli("stop").code, 0)
+        XCTAssertFalse(isAlive(Int32(pid)))
+        XCTAssertTrue(workers.allSatisfy { !isAlive($0.pid) })
+        XCTAssertFalse(FileManager.default.fileExists(atPath: daemon.stateDir + "/switchyard.pid"))
+        XCTAssertEqual(daemon.cli("status").code, 3)
+        XCTAssertEqual(daemon.cli("stop").code, 3)
+    }
+
+    func testDaemonStartFailsCleanlyWhenAPortIsTaken() throws {
+        let blocker = try TestDaemon(providers: ["codex"])
+        try blocker.startDaemon()
+        let taken = try blocker.worker("codex").listen
+        let daemon = try TestDaemon(providers: ["codex"])
+        try daemon.writeConfig(providers: ["codex"])
+        var yaml = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "enabled: true\n    listen: 127.0.0.1:0", with: "enabled: true\n    listen: \(taken)")
+        try yaml.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        let run = daemon.cli("start", "--daemon")
+        XCTAssertEqual(run.code, 1)
+        XCTAssertTrue(run.stderr.contains(taken), run.stderr)
+        XCTAssertNil(daemon.supervisorPID.flatMap { isAlive($0) ? $0 : nil }, "nothing may be left running")
+        XCTAssertEqual(blocker.cli("stop").code, 0)
+    }
+
+    func testKilledSupervisorTakesItsWorkersDownAndCanStartAgain() throws {
+        let daemon = try TestDaemon()
+        try daemon.startDaemon()
+        let workers = try daemon.workers()
+        let supervisor = try XCTUnwrap(daemon.supervisorPID)
+        kill(supervisor, SIGKILL)
+        XCTAssertTrue(eventually(timeout: .seconds(10)) { workers.allSatisfy { !isAlive($0.pid) } },
+                      "workers must exit when their supervisor is gone")
+        try daemon.startDaemon()
+        let restarted = try daemon.workers()
+        XCTAssertEqual(restarted.filter { $0.state == "ready" }.count, 3)
+        XCTAssertEqual(daemon.cli("stop").code, 0)
+    }
+
+    func testForegroundStopsOnSIGTERM() throws {
+        let daemon = try TestDaemon(providers: ["claude"])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestDaemon.binary)
+        process.arguments = ["start", "--config", daemon.configPath]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        XCTAssertTrue(eventually { try daemon.worker("claude").state == "ready" })
+        let worker = try daemon.worker("claude")
+        process.terminate()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertFalse(isAlive(worker.pid))
+    }
+
+    private func permissions(_ path: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return (attributes[.posixPermissions] as? Int ?? 0) & 0o777
+    }
+}
