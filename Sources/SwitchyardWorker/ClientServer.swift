@@ -2,7 +2,6 @@ import HTTPTypes
 import HummingbirdCore
 import Logging
 import NIOCore
-import NIOExtras
 import NIOPosix
 import Synchronization
 
@@ -16,7 +15,7 @@ import Glibc
 /// (two processes must never accept on one socket at once); `stopAccepting` closes this
 /// process's copy of the socket — connections that arrive afterwards wait in the kernel
 /// backlog for the next generation — while requests already being read run to completion;
-/// `drain` waits for them, up to a deadline.
+/// `drain` asks them to finish and waits for them, up to a deadline.
 ///
 /// All methods are called from the worker's single control task, one at a time.
 final class ClientServer: @unchecked Sendable {
@@ -24,9 +23,8 @@ final class ClientServer: @unchecked Sendable {
     private let responder: HTTPChannelHandler.Responder
     private let idleTimeout: TimeAmount?
     private let logger: Logger
+    private let connections = ConnectionTracker()
     private var serverChannel: (any Channel)?
-    private var quiescing: ServerQuiescingHelper?
-    private var allClosed: EventLoopFuture<Void>?
     private var socketClosed = false
 
     init(listenFD: Int32, idleTimeout: TimeAmount?, logger: Logger, responder: @escaping HTTPChannelHandler.Responder) {
@@ -36,69 +34,68 @@ final class ClientServer: @unchecked Sendable {
         self.responder = responder
     }
 
-    var isAccepting: Bool { serverChannel != nil && allClosed == nil }
-
     func startAccepting() async throws {
         guard serverChannel == nil, !socketClosed else { return }
-        let group = MultiThreadedEventLoopGroup.singleton
-        let quiescing = ServerQuiescingHelper(group: group)
-        let childSetup = HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout))
+        let childSetup = HTTP1Channel(
+            responder: responder,
+            configuration: .init(additionalChannelHandlers: [QuiesceGraceHandler()], idleTimeout: idleTimeout))
         let logger = self.logger
-        let server = try await ServerBootstrap(group: group)
+        let connections = self.connections
+        // Each connection gets its handler task from the child initializer, not from an
+        // async sequence of accepted channels: connections still buffered in such a sequence
+        // when the server channel closes (stop_accepting) would never be read, and would be
+        // reset at exit — a failed request during a hand-over.
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
+            .serverChannelOption(ChannelOptions.autoRead, value: false)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                    try channel.pipeline.syncOperations.addHandler(connections.makeAcceptedHandler())
                 }
             }
-            .bind(listenFD, serverBackPressureStrategy: nil) { channel in
-                childSetup.setup(channel: channel, logger: logger)
-            }
-        self.serverChannel = server.channel
-        self.quiescing = quiescing
-        Task {
-            await withDiscardingTaskGroup { group in
-                do {
-                    try await server.executeThenClose { inbound in
-                        for try await child in inbound {
-                            group.addTask { await childSetup.handle(value: child, logger: logger) }
-                        }
-                    }
-                } catch {
-                    logger.debug("accept loop ended", metadata: ["error": "\(error)"])
+            .childChannelInitializer { channel in
+                childSetup.setup(channel: channel, logger: logger).map { connection in
+                    Task { await childSetup.handle(value: connection, logger: logger) }
                 }
             }
-        }
+            .withBoundSocket(listenFD)
+            .get()
+        // Reading starts only once the set-up tracker sits behind NIO's accept handler.
+        try await server.pipeline.addHandler(connections.makeSetUpHandler())
+        try await server.setOption(ChannelOptions.autoRead, value: true)
+        self.serverChannel = server
     }
 
-    /// Closes this process's copy of the listening socket. Returns once it is closed.
+    /// Closes this process's copy of the listening socket; returns once it is closed.
+    /// Connections already accepted keep being served.
     func stopAccepting() async {
-        if let serverChannel, let quiescing, allClosed == nil {
-            let promise = serverChannel.eventLoop.makePromise(of: Void.self)
-            quiescing.initiateShutdown(promise: promise)
-            allClosed = promise.futureResult
-            try? await serverChannel.closeFuture.get()
-        } else if serverChannel == nil, !socketClosed {
+        guard !socketClosed else { return }
+        socketClosed = true
+        if let serverChannel {
+            await connections.closeWhenSettled(serverChannel)
+        } else {
             close(listenFD)
         }
-        socketClosed = true
     }
 
-    /// Stops accepting, then waits until every open connection has finished its request and
-    /// closed, or until `deadline`. Returns whether everything finished in time.
+    /// Stops accepting, asks every connection to close after its current request, and waits
+    /// until all have closed or `deadline` passed. Returns whether everything finished in time.
     func drain(until deadline: ContinuousClock.Instant) async -> Bool {
         await stopAccepting()
-        guard let allClosed else { return true }
-        // A race of the close future against the clock; a task group would wait for both.
+        logger.debug("draining connections", metadata: ["open": "\(connections.openCount)"])
+        connections.quiesceAll()
+        let connections = self.connections
+        // A race of the tracker against the clock; a task group would wait for both.
         return await withCheckedContinuation { continuation in
             let resumed = OnceFlag()
             let finish: @Sendable (Bool) -> Void = { value in
-                if resumed.claim() {
-                    continuation.resume(returning: value)
-                }
+                if resumed.claim() { continuation.resume(returning: value) }
             }
-            allClosed.whenComplete { _ in finish(true) }
+            Task {
+                await connections.waitUntilEmpty()
+                finish(true)
+            }
             Task {
                 try? await Task.sleep(until: deadline)
                 finish(false)

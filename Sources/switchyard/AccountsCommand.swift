@@ -124,7 +124,12 @@ private func performOffline(_ request: ControlRequest, options: ConfigOption) as
         throw CLIError.failure("\(options.path): \(error)")
     }
     let store = FileAccountStore(directory: config.accountsDir)
-    let existing = try await store.loadAll().accounts
+    let existing: [Account]
+    if FileManager.default.fileExists(atPath: config.accountsDir) {
+        existing = try await store.loadAll().accounts
+    } else {
+        existing = []  // nothing imported yet
+    }
     let byID = Dictionary(existing.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
     let operations = AccountOperations(store: store)
     let now = Int64(Date().timeIntervalSince1970)

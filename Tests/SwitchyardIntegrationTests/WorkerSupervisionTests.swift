@@ -44,7 +44,8 @@ final class WorkerSupervisionTests: XCTestCase {
         kill(gemini.pid, SIGKILL)
         let replaced = eventually(timeout: .seconds(5)) {
             let row = try daemon.worker("gemini")
-            return row.pid != gemini.pid && (try daemon.get("http://\(row.listen)/healthz").status) == 200
+            let status = try daemon.get("http://\(row.listen)/healthz").status
+            return row.pid != gemini.pid && status == 200
         }
         XCTAssertTrue(replaced, "a new gemini worker must be ready within 5 s\n\(daemon.log())")
         let after = try daemon.workers()
@@ -80,7 +81,7 @@ final class WorkerSupervisionTests: XCTestCase {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            let written = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if written <= 0 { return true }  // closed under us: the bound was enforced early
             offset += written
         }
