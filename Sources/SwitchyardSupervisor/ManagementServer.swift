@@ -2,14 +2,24 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import SwitchyardCore
 
 /// The management HTTP API (SPEC §9) on `management.listen`. This first version serves
 /// `/healthz`, `/v0/status`, `/v0/workers` and the account reads; the rest of §9 (writes,
 /// events, metrics, the page) builds on the same `Supervisor.handle` used by `control.sock`.
 enum ManagementServer {
-    /// Starts serving and returns the bound `host:port` once it listens.
-    static func start(host: String, port: Int, key: String, supervisor: Supervisor, logger: Logger) async throws -> (Task<Void, Never>, String) {
+    /// A started management server.
+    struct Running: Sendable {
+        let address: String
+        fileprivate let group: ServiceGroup
+
+        /// Stops accepting and lets open requests finish.
+        func stop() async { await group.triggerGracefulShutdown() }
+    }
+
+    /// Starts serving and returns once it listens.
+    static func start(host: String, port: Int, key: String, supervisor: Supervisor, logger: Logger) async throws -> Running {
         let router = Router()
         router.get("/healthz") { _, _ in #"{"status":"ok"}"# }
         let api = router.group("v0")
@@ -34,15 +44,16 @@ enum ManagementServer {
                 boundContinuation.finish()
             },
             logger: Logger(label: "management"))
-        let task = Task {
-            do { try await app.run() } catch { logger.error("management API stopped", metadata: ["error": "\(error)"]) }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        Task {
+            do { try await group.run() } catch { logger.error("management API stopped", metadata: ["error": "\(error)"]) }
             boundContinuation.finish()
         }
         var iterator = bound.makeAsyncIterator()
         guard let address = await iterator.next() else {
             throw ListeningSocket.BindError.system("\(host):\(port)", "the management API did not start")
         }
-        return (task, address)
+        return Running(address: address, group: group)
     }
 
     private static func json(_ response: ControlResponse) throws -> Response {

@@ -60,7 +60,8 @@ extension Supervisor {
             logger.error("worker not ready within start-timeout; killing it", metadata: metadata)
             terminate(generation, pid: pid)
             resolveAcceptWaiters(slot, .failure(.failed("the \(slot.provider.rawValue) worker was not ready within workers.start-timeout")))
-        } else if generation.isConnected, now - generation.lastHeard > heartbeat {
+        } else if generation.isConnected, generation.state != .draining, now - generation.lastHeard > heartbeat {
+            // A draining worker may be busy finishing streams; its deadline is drain-timeout.
             logger.error("worker silent for heartbeat-timeout; killing it", metadata: metadata)
             terminate(generation, pid: pid)
         } else if let deadline = generation.drainDeadline, now > deadline + .seconds(5) {

@@ -141,9 +141,12 @@ extension Supervisor {
         }
     }
 
+    /// A worker that lost its connection drains and exits on its own (SPEC §1); should it
+    /// not, the drain deadline in `tick` ends it.
     func disconnected(_ provider: Provider, _ number: Int) {
         guard let generation = slots[provider]?.generations.first(where: { $0.number == number }) else { return }
         generation.outbox = nil
+        if generation.drainDeadline == nil { generation.drainDeadline = .now + config.workers.drainTimeout }
     }
 
     // MARK: - Hand-over (SPEC §1)

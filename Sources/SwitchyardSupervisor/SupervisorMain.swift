@@ -76,16 +76,14 @@ public enum SupervisorMain {
         let signals = SignalRelay(supervisor: supervisor)
         let hub: UnixLineServer
         let control: UnixLineServer
-        let management: Task<Void, Never>
+        let management: ManagementServer.Running
         do {
             hub = try await WorkerHub.start(path: directory.workersSocket, supervisor: supervisor, logger: logger)
             control = try await ControlServer.start(path: directory.controlSocket, supervisor: supervisor, logger: logger)
             let listen = config.management.listen
-            let (task, address) = try await ManagementServer.start(
+            management = try await ManagementServer.start(
                 host: listen.host, port: listen.port, key: config.management.key ?? "", supervisor: supervisor, logger: logger)
-            management = task
-            await supervisor.setManagementAddress(address)
-            logger.info("management API listening", metadata: ["address": "\(address)"])
+            await supervisor.setManagementAddress(management.address)
         } catch {
             unlink(directory.pidFile)
             return fail(mode, "\(error)")
@@ -113,7 +111,7 @@ public enum SupervisorMain {
         await supervisor.shutdown()
         ticker.cancel()
         watcher.cancel()
-        management.cancel()
+        await management.stop()
         await hub.close()
         await control.close()
         unlink(directory.pidFile)

@@ -21,20 +21,19 @@ import Glibc
 final class ClientServer: @unchecked Sendable {
     private let listenFD: Int32
     private let responder: HTTPChannelHandler.Responder
-    private let idleTimeout: TimeAmount?
     private let logger: Logger
     private let connections = ConnectionTracker()
     private var serverChannel: (any Channel)?
     private var socketClosed = false
 
-    init(listenFD: Int32, idleTimeout: TimeAmount?, logger: Logger, responder: @escaping HTTPChannelHandler.Responder) {
+    init(listenFD: Int32, logger: Logger, responder: @escaping HTTPChannelHandler.Responder) {
         self.listenFD = listenFD
-        self.idleTimeout = idleTimeout
         self.logger = logger
         self.responder = responder
     }
 
-    func startAccepting() async throws {
+    /// Starts serving; `idleTimeout` closes a connection with no request in flight that long.
+    func startAccepting(idleTimeout: TimeAmount) async throws {
         guard serverChannel == nil, !socketClosed else { return }
         let childSetup = HTTP1Channel(
             responder: responder,

@@ -29,7 +29,7 @@ actor WorkerRuntime {
         self.logger = logger
         let responder = WorkerResponder(provider: provider, generation: generation, pid: getpid(), poolSize: poolSize)
         self.server = ClientServer(
-            listenFD: listenFD, idleTimeout: .minutes(5), logger: logger,
+            listenFD: listenFD, logger: logger,
             responder: { request, writer, _ in try await responder.respond(request, writer) })
     }
 
@@ -81,7 +81,7 @@ actor WorkerRuntime {
 
     private func accept() async {
         do {
-            try await server.startAccepting()
+            try await server.startAccepting(idleTimeout: .milliseconds(config?.clientIdleTimeoutMs ?? 300_000))
             logger.info("accepting")
             await link.send(.accepting)
         } catch {
