@@ -68,6 +68,13 @@ final class AccountsTests: XCTestCase {
         let health = try daemon.get("http://\(try daemon.worker("claude").listen)/healthz")
         XCTAssertTrue(health.body.contains("\"accounts\":1"), health.body)
 
+        // An edit by hand is picked up too: the account expires.
+        let path = daemon.accountsDir + "/claude-bbbbbbbbbbbb.json"
+        try Self.accountFile(id: "claude-bbbbbbbbbbbb", provider: "claude", expiresIn: -60)
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertTrue(eventually(timeout: .seconds(3)) {
+            daemon.cli("accounts", "list", "--state", "expired").stdout.contains("claude-bbbbbbbbbbbb")
+        })
         XCTAssertEqual(daemon.cli("accounts", "disable", "claude-bbbbbbbbbbbb").code, 0)
         let removed = eventually(timeout: .seconds(2)) {
             try daemon.get("http://\(try daemon.worker("claude").listen)/healthz").body.contains("\"accounts\":0")

@@ -58,6 +58,16 @@ final class SupervisorLifecycleTests: XCTestCase {
         XCTAssertEqual(blocker.cli("stop").code, 0)
     }
 
+    func testStalePIDFileDoesNotBlockAStart() throws {
+        let daemon = try TestDaemon(providers: ["codex"])
+        try FileManager.default.createDirectory(atPath: daemon.stateDir, withIntermediateDirectories: true)
+        // The pid of this test process: alive, but not holding the lock.
+        try "\(getpid())\n".write(toFile: daemon.stateDir + "/switchyard.pid", atomically: true, encoding: .utf8)
+        try daemon.startDaemon()
+        XCTAssertNotEqual(daemon.supervisorPID, getpid())
+        XCTAssertEqual(daemon.cli("stop").code, 0)
+    }
+
     func testKilledSupervisorTakesItsWorkersDownAndCanStartAgain() throws {
         let daemon = try TestDaemon()
         try daemon.startDaemon()
