@@ -51,7 +51,7 @@ let package = Package(
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .target(name: "SwitchyardWorker", dependencies: [
-            "SwitchyardCore", "SwitchyardProtocol", "SwitchyardCurl", "SwitchyardLogging",
+            "SwitchyardCore", "SwitchyardProtocol", "SwitchyardCurl", "SwitchyardLogging", "SwitchyardStore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

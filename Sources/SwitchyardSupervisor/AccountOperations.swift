@@ -51,20 +51,10 @@ public struct AccountOperations: Sendable {
     /// Operator enable (SPEC §6.9: clears the disabled fields; the refresh scheduler, once it
     /// exists, refreshes it at once) or disable (`disabled_kind: operator`).
     public func setDisabled(_ disabled: Bool, id: String, reason: String?, existing: Account?, now: Int64) async throws(ControlError) -> Account {
-        guard var account = existing else { throw .notFound("no account \(id)") }
-        if disabled {
-            account.disabled = true
-            account.disabledAt = now
-            account.disabledKind = .byOperator
-            account.disabledReason = reason ?? "disabled by the operator"
-        } else {
-            account.disabled = false
-            account.disabledAt = nil
-            account.disabledKind = nil
-            account.disabledReason = nil
-            if account.refreshStatus == .failed { account.refreshStatus = nil }
-            account.nextRefreshAt = now
-        }
+        guard let existing else { throw .notFound("no account \(id)") }
+        let account = disabled
+            ? AccountLifecycle.applyOperatorDisable(existing, reason: reason, now: now)
+            : AccountLifecycle.applyOperatorEnable(existing, now: now)
         try await save(account)
         return account
     }

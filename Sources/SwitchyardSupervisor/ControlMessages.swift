@@ -14,6 +14,7 @@ public struct ControlRequest: Codable, Sendable, Equatable {
         case accountsEnable = "accounts.enable"
         case accountsDisable = "accounts.disable"
         case accountsRemove = "accounts.remove"
+        case accountsRefresh = "accounts.refresh"
     }
 
     public var command: Command

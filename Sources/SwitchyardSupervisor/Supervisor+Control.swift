@@ -54,6 +54,9 @@ extension Supervisor {
                     request.command == .accountsDisable, id: id, reason: request.reason, existing: accounts[id], now: now)
                 accountChanged(account)
                 return .success(account.publicView(now: now))
+            case .accountsRefresh:
+                let account = try refreshNow(request.id ?? "").get()
+                return .success(account.publicView(now: now))
             case .accountsRemove:
                 let id = request.id ?? ""
                 try await operations.remove(id: id, existing: accounts[id])

@@ -118,7 +118,12 @@ extension Supervisor {
             return .failure(.invalid("config rejected: \(error)"))
         }
         let changes = newConfig.changes(from: config)
+        let leadChanged = newConfig.refreshLead != config.refreshLead
         config = newConfig
+        refreshing.planner.update(
+            concurrency: newConfig.refreshConcurrency, burstDelay: newConfig.refreshBurstDelay, lead: newConfig.refreshLead)
+        if leadChanged { scheduleAllRefreshes() }
+        wakeRefreshLoop()
         LogDestination.configure(
             level: Logger.Level(configName: newConfig.log.level.rawValue) ?? .info,
             format: LineLogHandler.Format(rawValue: newConfig.log.format.rawValue) ?? .text)

@@ -22,6 +22,7 @@ extension Supervisor {
         let launch = WorkerLaunch(
             executablePath: executablePath, provider: slot.provider, generation: generation.number,
             token: generation.token, listenFD: slot.socket.fd, workersSocket: directory.workersSocket,
+            pendingDirectory: directory.pendingDirectory,
             logFile: logFile)
         logger.info("starting worker", metadata: ["provider": "\(slot.provider.rawValue)", "generation": "\(generation.number)"])
         let provider = slot.provider, number = generation.number
@@ -53,6 +54,7 @@ extension Supervisor {
             handleCrash(slot, generation, metadata: metadata)
         }
         advanceHandOver(slot)
+        Task { await self.abandonRefreshes(of: provider, generation: number) }
         if slots.values.allSatisfy({ $0.live.isEmpty }) {
             let waiters = exitWaiters
             exitWaiters = []
@@ -113,7 +115,7 @@ extension Supervisor {
         return nil
     }
 
-    func received(_ message: WorkerMessage, from provider: Provider, _ number: Int) {
+    func received(_ message: WorkerMessage, from provider: Provider, _ number: Int) async {
         guard let slot = slots[provider], let generation = slot.generations.first(where: { $0.number == number }) else { return }
         generation.lastHeard = .now
         switch message {
@@ -133,6 +135,8 @@ extension Supervisor {
             generation.drainDeadline = .now + config.workers.drainTimeout
             send(.drain(deadlineMs: Int64(config.workers.drainTimeout.milliseconds)), to: generation)
             advanceHandOver(slot)
+        case .refreshResult(let result):
+            await refreshResultArrived(result, from: generation)
         case .unknown(let type):
             unknownMessages += 1
             logger.debug("ignoring unknown worker message", metadata: ["type": "\(type)"])

@@ -34,6 +34,9 @@ public actor Supervisor {
     var pingSequence: UInt64 = 0
     var lastPing = ContinuousClock.now
     var exitWaiters: [CheckedContinuation<Void, Never>] = []
+    var refreshing: RefreshState
+    let refreshWake: AsyncStream<Void>.Continuation
+    nonisolated let refreshWakeUps: AsyncStream<Void>
     /// Set by `stop` (control socket) so the main task can begin the shutdown.
     let shutdownRequests: AsyncStream<String>.Continuation
     public nonisolated let shutdownStream: AsyncStream<String>
@@ -47,6 +50,14 @@ public actor Supervisor {
         self.executablePath = executablePath
         self.logFile = logFile
         (shutdownStream, shutdownRequests) = AsyncStream<String>.makeStream()
+        (refreshWakeUps, refreshWake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        refreshing = RefreshState(planner: RefreshPlanner(
+            concurrency: config.refreshConcurrency, burstDelay: config.refreshBurstDelay, lead: config.refreshLead))
+    }
+
+    /// After start-up recovery: every account gets its place in the refresh schedule.
+    func scheduleAllRefreshes() {
+        for account in accounts.values.sorted(by: { $0.id < $1.id }) { scheduleRefresh(account) }
     }
 
     // MARK: - Registry
@@ -86,6 +97,7 @@ public actor Supervisor {
     func accountChanged(_ account: Account) {
         let old = accounts[account.id]
         accounts[account.id] = account
+        scheduleRefresh(account)
         if let old, old.provider != account.provider { pushRemove([old.id], provider: old.provider) }
         if account.disabled {
             if old != nil { pushRemove([account.id], provider: account.provider) }
@@ -96,6 +108,7 @@ public actor Supervisor {
 
     func accountRemoved(_ id: String) {
         guard let old = accounts.removeValue(forKey: id) else { return }
+        refreshing.planner.unschedule(id)
         pushRemove([id], provider: old.provider)
     }
 

@@ -63,6 +63,8 @@ public enum SupervisorMain {
             configPath: configPath, config: config, directory: directory, store: store,
             executablePath: "/proc/self/exe", logFile: logFile)
         try await supervisor.loadAccounts()
+        try await supervisor.recoverPendingResults()
+        await supervisor.scheduleAllRefreshes()
         for provider in Provider.allCases {
             guard let settings = config.providers[provider], settings.enabled else { continue }
             let socket = try await ListeningSocket.bind(host: settings.listen.host, port: settings.listen.port)
@@ -95,6 +97,7 @@ public enum SupervisorMain {
             }
         }
         let watcher = Task { await supervisor.watchAccountsDirectory() }
+        let refresher = Task { await supervisor.runRefreshLoop(wakeUps: supervisor.refreshWakeUps) }
         var exitCode: Int32 = 0
         switch await supervisor.startWorkers() {
         case .success:
@@ -111,6 +114,7 @@ public enum SupervisorMain {
         await supervisor.shutdown()
         ticker.cancel()
         watcher.cancel()
+        refresher.cancel()
         await management.stop()
         await hub.close()
         await control.close()

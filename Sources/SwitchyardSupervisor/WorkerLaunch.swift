@@ -20,6 +20,7 @@ struct WorkerLaunch: Sendable {
     let token: String
     let listenFD: Int32
     let workersSocket: String
+    let pendingDirectory: String
     let logFile: String?
 
     /// Runs the worker until it exits; `onStart` gets its pid. Returns how it ended, as text.
@@ -30,6 +31,7 @@ struct WorkerLaunch: Sendable {
             "SWITCHYARD_WORKER_TOKEN": token,
             "SWITCHYARD_WORKER_SOCKET": workersSocket,
             "SWITCHYARD_WORKER_GENERATION": String(generation),
+            "SWITCHYARD_PENDING_DIR": pendingDirectory,
         ]
         environment["SWITCHYARD_LOG_FILE"] = logFile
         do {

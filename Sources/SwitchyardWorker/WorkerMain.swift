@@ -2,7 +2,9 @@ import Foundation
 import Logging
 import NIOCore
 import SwitchyardLogging
+import SwitchyardCore
 import SwitchyardProtocol
+import SwitchyardStore
 
 #if canImport(Glibc)
 import Glibc
@@ -16,6 +18,8 @@ public enum WorkerEnvironment {
     public static let socket = "SWITCHYARD_WORKER_SOCKET"
     /// The generation number the supervisor gave this spawn.
     public static let generation = "SWITCHYARD_WORKER_GENERATION"
+    /// `<state-dir>/pending/`, where refresh results are journaled.
+    public static let pendingDirectory = "SWITCHYARD_PENDING_DIR"
     /// The log file to reopen on SIGUSR1 (unset in the foreground).
     public static let logFile = "SWITCHYARD_LOG_FILE"
 }
@@ -46,8 +50,15 @@ public enum WorkerMain {
             logger.error("cannot connect to the supervisor", metadata: ["socket": "\(socketPath)", "error": "\(error)"])
             return 1
         }
+        guard let knownProvider = Provider(rawValue: provider) else {
+            logger.error("unknown provider")
+            return 2
+        }
+        let pending = environment[WorkerEnvironment.pendingDirectory]
+            ?? (socketPath as NSString).deletingLastPathComponent + "/pending"
         let runtime = WorkerRuntime(
-            provider: provider, generation: generation, listenFD: listenFD, link: link, logger: logger)
+            provider: knownProvider, generation: generation, listenFD: listenFD, link: link,
+            journal: PendingJournal(directory: pending), logger: logger)
         installSignalHandlers(runtime: runtime, logFile: environment[WorkerEnvironment.logFile])
         await link.send(.hello(.init(
             provider: provider, pid: getpid(), protocol: WireCodec.protocolVersion, token: token, generation: generation)))

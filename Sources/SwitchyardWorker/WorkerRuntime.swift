@@ -1,8 +1,10 @@
 import Foundation
 import Logging
 import NIOCore
+import SwitchyardCore
 import SwitchyardLogging
 import SwitchyardProtocol
+import SwitchyardStore
 
 #if canImport(Glibc)
 import Glibc
@@ -11,9 +13,10 @@ import Glibc
 /// The worker's control state: its config, its pool and its listening socket, driven by the
 /// supervisor's messages one at a time (SPEC §1, docs/protocol.md).
 actor WorkerRuntime {
-    private let provider: String
+    private let provider: Provider
     private let generation: Int
     private let link: SupervisorLink
+    private let calls: UpstreamCalls
     private let logger: Logger
     private let server: ClientServer
     private let poolSize = SharedCounter()
@@ -22,12 +25,13 @@ actor WorkerRuntime {
     private var readySent = false
     private var exiting = false
 
-    init(provider: String, generation: Int, listenFD: Int32, link: SupervisorLink, logger: Logger) {
+    init(provider: Provider, generation: Int, listenFD: Int32, link: SupervisorLink, journal: PendingJournal, logger: Logger) {
         self.provider = provider
         self.generation = generation
         self.link = link
         self.logger = logger
-        let responder = WorkerResponder(provider: provider, generation: generation, pid: getpid(), poolSize: poolSize)
+        self.calls = UpstreamCalls(provider: provider, journal: journal, link: link, logger: logger)
+        let responder = WorkerResponder(provider: provider.rawValue, generation: generation, pid: getpid(), poolSize: poolSize)
         self.server = ClientServer(
             listenFD: listenFD, logger: logger,
             responder: { request, writer, _ in try await responder.respond(request, writer) })
@@ -66,6 +70,15 @@ actor WorkerRuntime {
             await drainAndExit(reason: "drain requested")
         case .ping(let seq):
             await link.send(.pong(seq: seq))
+        case .refresh(let request):
+            guard let config else { return }
+            Task { [calls] in await calls.refresh(request, config: config) }
+        case .refreshAck(let requestID):
+            calls.acknowledged(requestID)
+        case .quota(let request):
+            guard let config else { return }
+            let account = pool.accounts[request.accountID]
+            Task { [calls] in await calls.quota(request, account: account, config: config) }
         case .unknown(let type):
             logger.debug("ignoring unknown message", metadata: ["type": "\(type)"])
         default:
@@ -101,8 +114,13 @@ actor WorkerRuntime {
         exiting = true
         logger.info("draining", metadata: ["reason": "\(reason)"])
         let timeout = Duration.milliseconds(config?.drainTimeoutMs ?? 30_000)
-        let finished = await server.drain(until: .now + timeout)
+        let deadline = ContinuousClock.now + timeout
+        let finished = await server.drain(until: deadline)
         if !finished { logger.warning("drain timeout reached; closing the remaining connections") }
+        // Refresh calls in flight finish too: their results go to pending/ for the next supervisor.
+        while calls.callsInFlight > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         logger.info("exiting")
         exit(0)
     }

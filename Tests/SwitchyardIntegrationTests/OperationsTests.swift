@@ -31,8 +31,7 @@ final class OperationsTests: XCTestCase {
         let before = try daemon.workers()
         let config = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
         let changed = config.replacingOccurrences(
-            of: "  codex:\n    enabled: true\n",
-            with: "  codex:\n    enabled: true\n    api-base: http://127.0.0.1:9/codex\n")
+            of: "api-base: http://127.0.0.1:9/codex\n", with: "api-base: http://127.0.0.1:9/codex-moved\n")
         XCTAssertNotEqual(changed, config)
         try changed.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
         let reload = daemon.cli("reload")

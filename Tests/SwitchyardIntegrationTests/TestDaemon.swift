@@ -30,7 +30,16 @@ final class TestDaemon {
         return root.appendingPathComponent(".build/debug/switchyard").path
     }()
 
-    init(extraConfig: String = "", providers: [String] = ["claude", "codex", "gemini"]) throws {
+    /// Upstream settings per provider. By default every upstream URL points at a closed
+    /// loopback port, so no test ever reaches beyond this machine.
+    let upstreams: [String: String]
+
+    static func deadUpstream(_ provider: String) -> String {
+        "    token-url: http://127.0.0.1:9/\(provider)/token\n    api-base: http://127.0.0.1:9/\(provider)\n    usage-url: http://127.0.0.1:9/\(provider)/usage\n"
+    }
+
+    init(extraConfig: String = "", providers: [String] = ["claude", "codex", "gemini"], upstreams: [String: String] = [:]) throws {
+        self.upstreams = upstreams
         var template = Array("/tmp/sy-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw TestFailure("mkdtemp failed") }
         root = String(cString: made)
@@ -55,6 +64,7 @@ final class TestDaemon {
             """
         for provider in ["claude", "codex", "gemini"] {
             yaml += "  \(provider):\n    enabled: \(providers.contains(provider))\n    listen: 127.0.0.1:0\n"
+            yaml += upstreams[provider] ?? Self.deadUpstream(provider)
         }
         yaml += extraConfig
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)

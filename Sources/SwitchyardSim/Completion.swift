@@ -1,0 +1,37 @@
+import Foundation
+
+/// The text every simulated model answers with. It names the serving account so tests can see
+/// which account a request went to (also in the `x-sim-account` response header).
+struct Completion: Sendable {
+    let words: [String]
+    let inputTokens: Int
+
+    init(account: SimAccount, requestBytes: Int) {
+        words = ["Hello ", "from ", "sim ", "account ", "\(account.id)."]
+        inputTokens = max(1, requestBytes / 4)
+    }
+
+    var text: String { words.joined() }
+    var outputTokens: Int { words.count }
+
+    /// Headers every successful API response carries.
+    static func headers(_ account: SimAccount) -> [(String, String)] {
+        [("x-sim-account", account.id)]
+    }
+}
+
+/// How a successful-looking API behaviour shapes delivery.
+struct Delivery: Sendable {
+    var gap: Duration = .zero
+    var cut = false
+
+    init(_ behaviour: ApiBehaviour, _ account: SimAccount) {
+        if behaviour == .slowStream { gap = .milliseconds(account.settings.streamGapMs) }
+        cut = behaviour == .streamCut
+    }
+
+    /// Non-streaming replies under `slow_stream` wait as long as the stream would have taken.
+    func waitForNonStreaming(events: Int) async {
+        if gap > .zero { try? await Task.sleep(for: gap * events) }
+    }
+}

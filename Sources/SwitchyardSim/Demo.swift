@@ -1,0 +1,80 @@
+import Foundation
+
+/// `--demo`: a few accounts per provider, some already revoked upstream, exported as
+/// Switchyard account files so a supervisor can be pointed at the sim by hand.
+enum Demo {
+    /// (provider, name, refresh behaviour) of each demo account.
+    static let accounts: [(Provider, String, RefreshBehaviour)] = [
+        (.claude, "ok-1", .ok), (.claude, "ok-2", .ok), (.claude, "revoked", .invalidGrant),
+        (.codex, "ok-1", .ok), (.codex, "ok-2", .ok), (.codex, "expired", .tokenExpired),
+        (.codex, "reused", .refreshTokenReused),
+        (.gemini, "ok-1", .ok), (.gemini, "no-project", .ok), (.gemini, "revoked", .invalidGrant),
+    ]
+
+    /// Registers the demo accounts and returns their Switchyard account files (JSON objects).
+    /// The sim's own id for each is the Switchyard id, so `/_sim/accounts/{id}` matches the file.
+    static func register(in state: SimState) async throws -> [[String: Any]] {
+        var files: [[String: Any]] = []
+        for (provider, name, behaviour) in accounts {
+            let label = "\(provider.rawValue)-\(name)"
+            var spec = try AccountSpec.decode(Data(#"{"refresh":"\#(behaviour.rawValue)"}"#.utf8))
+            spec.provider = provider
+            spec.email = "\(label)@sim.test"
+            let identity: String
+            switch provider {
+            case .claude:
+                spec.accountUuid = UUID().uuidString.lowercased()
+                identity = spec.accountUuid!
+            case .codex:
+                spec.chatgptAccountId = UUID().uuidString.lowercased()
+                spec.chatgptUserId = "user-sim-\(name)"
+                identity = "\(spec.chatgptAccountId!):\(spec.chatgptUserId!)"
+            case .gemini:
+                spec.sub = "1" + (0..<20).map { _ in String(Int.random(in: 0...9)) }.joined()
+                spec.project = name == "no-project" ? nil : "sim-project-\(name)"
+                identity = spec.sub!
+            }
+            spec.id = "\(provider.rawValue)-\(SHA256.hex(identity).prefix(12))"
+            let account = try await state.register(spec)
+            files.append(accountFile(account, label: "sim demo \(name) (refresh: \(behaviour.rawValue))"))
+        }
+        return files
+    }
+
+    /// A Switchyard account file (SPEC §5), due for refresh within a minute.
+    static func accountFile(_ account: SimAccount, label: String) -> [String: Any] {
+        var file: [String: Any] = [
+            "schema": 1, "id": account.id, "provider": account.provider.rawValue, "label": label,
+            "email": account.identity.email, "access_token": account.accessToken,
+            "refresh_token": account.refreshToken, "expires_at": Int(Date().timeIntervalSince1970) + 60,
+        ]
+        switch account.provider {
+        case .claude: file["account_uuid"] = account.identity.accountUUID
+        case .codex:
+            file["chatgpt_account_id"] = account.identity.chatgptAccountID
+            file["chatgpt_user_id"] = account.identity.chatgptUserID
+            file["id_token"] = UnsignedJWT.codexIDToken(for: account)
+        case .gemini: if let project = account.identity.project { file["project_id"] = project }
+        }
+        return file
+    }
+
+    /// Writes `<id>.json` files, mode 0600, into `directory` (created 0700).
+    static func write(_ files: [[String: Any]], to directory: String) throws {
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                    attributes: [.posixPermissions: 0o700])
+        for file in files {
+            guard let id = file["id"] as? String else { continue }
+            let path = (directory as NSString).appendingPathComponent("\(id).json")
+            let data = try JSONSerialization.data(withJSONObject: file, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        }
+    }
+
+    static func line(_ file: [String: Any]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: file, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+import Logging
+import SwitchyardCore
+import SwitchyardProtocol
+import SwitchyardStore
+
+/// A refresh call the supervisor dispatched and has not seen the result of.
+struct InFlightRefresh {
+    let accountID: String
+    let provider: Provider
+    let generation: Int
+    let consumedTokenSHA256: String
+}
+
+/// The refresh scheduler's state, kept in the actor.
+struct RefreshState {
+    var planner: RefreshPlanner
+    var inFlight: [String: InFlightRefresh] = [:]
+    var guardRail = DisableGuard()
+    var random = SystemRandomNumberGenerator()
+    var counter: UInt64 = 0
+    /// Distinguishes request ids across supervisor runs (a pending record outlives its run).
+    let runID = String(UInt32.random(in: .min ... .max), radix: 16)
+    var skippedLogged: Set<String> = []
+}
+
+extension Supervisor {
+    // MARK: - Scheduling
+
+    /// (Re)computes when `account` is due; disabled accounts leave the schedule (SPEC §6.7).
+    func scheduleRefresh(_ account: Account) {
+        guard !account.disabled else {
+            refreshing.planner.unschedule(account.id)
+            if refreshing.skippedLogged.insert(account.id).inserted {
+                logger.info("Skipping \(account.id) (disabled)")
+            }
+            return
+        }
+        refreshing.skippedLogged.remove(account.id)
+        if let due = RefreshPlanner.dueTime(for: account, lead: config.refreshLead) {
+            refreshing.planner.schedule(account.id, dueAt: due)
+        } else {
+            refreshing.planner.unschedule(account.id)
+        }
+        wakeRefreshLoop()
+    }
+
+    func wakeRefreshLoop() { refreshWake.yield() }
+
+    /// Dispatches what is due whenever woken: by a finished call, a changed account, a
+    /// reload, or the timer set for the planner's next wake-up.
+    func runRefreshLoop(wakeUps: AsyncStream<Void>) async {
+        var timer: Task<Void, Never>?
+        wakeRefreshLoop()
+        for await _ in wakeUps {
+            if Task.isCancelled || shuttingDown { break }
+            dispatchDueRefreshes()
+            timer?.cancel()
+            let wait = refreshing.planner.nextWakeUp(nowUnix: Self.unixNow(), nowMs: Self.monotonicMs()) ?? .seconds(1)
+            let bounded = min(max(wait, .milliseconds(1)), .seconds(1))
+            timer = Task { [refreshWake] in
+                guard (try? await Task.sleep(for: bounded)) != nil else { return }
+                refreshWake.yield()
+            }
+        }
+        timer?.cancel()
+    }
+
+    private func dispatchDueRefreshes() {
+        let now = Self.unixNow()
+        for id in refreshing.planner.nextDispatches(nowUnix: now, nowMs: Self.monotonicMs()) {
+            guard let account = accounts[id], !account.disabled, let token = account.refreshToken else {
+                refreshing.planner.finished(id)
+                if let account = accounts[id] { scheduleRefresh(account) }
+                continue
+            }
+            guard let worker = slots[account.provider]?.live.last(where: { $0.isConnected && $0.state != .draining }) else {
+                // No worker to make the call: try again shortly, without counting a failure.
+                refreshing.planner.finished(id)
+                refreshing.planner.schedule(id, dueAt: now + 1)
+                continue
+            }
+            refreshing.counter += 1
+            let requestID = "rf-\(refreshing.runID)-\(refreshing.counter)"
+            refreshing.inFlight[requestID] = InFlightRefresh(
+                accountID: id, provider: account.provider, generation: worker.number,
+                consumedTokenSHA256: SHA256.hexDigest(Array(token.utf8)))
+            send(.refresh(RefreshRequest(
+                requestID: requestID, accountID: id, refreshToken: token,
+                clientID: account.oauthClientId, clientSecret: account.oauthClientSecret, proxyURL: account.proxyURL)), to: worker)
+        }
+    }
+
+    /// `accounts refresh ID`: due now, through the same single-flight planner.
+    func refreshNow(_ id: String) -> Result<Account, ControlError> {
+        guard let account = accounts[id] else { return .failure(.notFound("no account \(id)")) }
+        guard !account.disabled else { return .failure(.conflict("\(id) is disabled; enable it first")) }
+        refreshing.planner.requestNow(id)
+        wakeRefreshLoop()
+        return .success(account)
+    }
+
+    // MARK: - Results
+
+    /// A worker's refresh result: classify, persist, push, then acknowledge (SPEC §1 order).
+    func refreshResultArrived(_ result: RefreshResult, from generation: WorkerGeneration) async {
+        guard let flight = refreshing.inFlight.removeValue(forKey: result.requestID) else { return }
+        defer {
+            refreshing.planner.finished(flight.accountID)
+            if let account = accounts[flight.accountID] { scheduleRefresh(account) }
+        }
+        CrashPoint.refreshBeforeStore.reached()
+        if await apply(result, provider: flight.provider) {
+            CrashPoint.refreshAfterStore.reached()
+        }
+        send(.refreshAck(requestID: result.requestID), to: generation)
+    }
+
+    /// Applies one refresh result to its account and persists it. Returns false when the
+    /// result no longer applies (the account is gone or holds another refresh token now).
+    @discardableResult
+    func apply(_ result: RefreshResult, provider: Provider) async -> Bool {
+        guard let account = accounts[result.accountID],
+              let token = account.refreshToken,
+              SHA256.hexDigest(Array(token.utf8)) == result.consumedTokenSHA256
+        else {
+            logger.info("refresh result no longer applies; dropped", metadata: ["account": "\(result.accountID)"])
+            return false
+        }
+        let updated = outcome(of: result, for: account, provider: provider)
+        do {
+            try await store.save(updated)
+        } catch {
+            logger.critical("cannot store a refresh result", metadata: ["account": "\(account.id)", "error": "\(error)"])
+            return false
+        }
+        accountChanged(updated)
+        return true
+    }
+
+    private func outcome(of result: RefreshResult, for account: Account, provider: Provider) -> Account {
+        let now = Self.unixNow()
+        let body = Array((result.body ?? "").utf8)
+        if result.httpStatus == 200, result.error == nil,
+           let grant = try? ProviderAdapters.adapter(for: provider).parseTokenResponse(body, now: now) {
+            logger.info("refreshed", metadata: ["account": "\(account.id)"])
+            return AccountLifecycle.applyRefreshSuccess(account, grant: grant, now: now)
+        }
+        var headers: [(String, String)] = []
+        if let retryAfter = result.retryAfterSeconds { headers.append(("retry-after", String(retryAfter))) }
+        let decision = FailureClassifier.classify(
+            source: .refresh, provider: provider, status: result.httpStatus == 200 ? nil : result.httpStatus,
+            headers: headers, body: body,
+            transportError: result.error ?? (result.httpStatus == 200 ? "malformed token response" : nil), now: now)
+        return refreshFailed(account, decision: decision, now: now)
+    }
+
+    private func refreshFailed(_ account: Account, decision: Decision, now: Int64) -> Account {
+        let step = (account.refreshFailures ?? 0)
+        let backoff = JitteredBackoff(initial: config.refreshBackoff.initial, max: config.refreshBackoff.max)
+            .delay(step: step, using: &refreshing.random)
+        var admitted = true
+        switch decision {
+        case .permanent(_, let code, let message):
+            let enabled = accounts.values.filter { $0.provider == account.provider && !$0.disabled }.count
+            admitted = refreshing.guardRail.admit(
+                provider: account.provider, code: code ?? "unknown", enabledCount: enabled, now: now, fraction: config.disableGuard)
+            if admitted {
+                logger.warning("account disabled", metadata: ["account": "\(account.id)", "reason": "\(message)"])
+            } else {
+                logger.error("disable held: possible upstream outage", metadata: ["account": "\(account.id)", "code": "\(code ?? "")"])
+            }
+        case .configurationError(let code, let message):
+            logger.critical("refresh rejected as a configuration error (wrong OAuth client?)",
+                            metadata: ["account": "\(account.id)", "code": "\(code)", "message": "\(message)"])
+        default:
+            logger.warning("refresh failed", metadata: ["account": "\(account.id)", "decision": "\(decision)"])
+        }
+        return AccountLifecycle.applyRefreshFailure(account, decision: decision, guardAdmits: admitted, backoff: backoff, now: now)
+    }
+
+    /// A worker exited: its refresh calls will not report. A result it journaled is applied
+    /// from pending/; the others count as failed calls and are retried later.
+    func abandonRefreshes(of provider: Provider, generation: Int) async {
+        let journal = PendingJournal(directory: directory.pendingDirectory)
+        let stranded = refreshing.inFlight.filter { $0.value.provider == provider && $0.value.generation == generation }
+        let records = (try? journal.records()) ?? []
+        for (requestID, flight) in stranded {
+            refreshing.inFlight[requestID] = nil
+            if let data = records.first(where: { $0.id == requestID })?.data,
+               let record = try? PendingRecord.decode(data) {
+                await apply(record.result, provider: provider)
+                try? journal.remove(id: requestID)
+            }
+            refreshing.planner.finished(flight.accountID)
+            if let account = accounts[flight.accountID] { scheduleRefresh(account) }
+        }
+    }
+
+    // MARK: - Start-up recovery (SPEC §1)
+
+    /// Applies every pending record whose consumed token is still the stored one, removes all
+    /// records, and only then may refreshes be scheduled.
+    func recoverPendingResults() async throws {
+        let journal = PendingJournal(directory: directory.pendingDirectory)
+        guard let lock = journal.lock(exclusive: true, waitingAtMost: config.workers.drainTimeout) else {
+            throw ControlError.failed("pending/ is still locked by a worker after drain-timeout")
+        }
+        defer { lock.release() }
+        let records = try journal.records()
+        if !records.isEmpty { CrashPoint.recoveryBeforeApply.reached() }
+        for (id, data) in records {
+            if let record = try? PendingRecord.decode(data), let provider = Provider(rawValue: record.provider) {
+                if await apply(record.result, provider: provider) {
+                    logger.info("applied a pending refresh result", metadata: ["account": "\(record.result.accountID)"])
+                }
+            } else {
+                logger.error("unreadable pending record removed", metadata: ["record": "\(id)"])
+            }
+            try journal.remove(id: id)
+        }
+    }
+
+    static func unixNow() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+    static func monotonicMs() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import SwitchyardCore
+import SwitchyardCurl
+import SwitchyardProtocol
+import SwitchyardStore
+import Synchronization
+
+/// The refresh and quota calls a worker makes for the supervisor (SPEC §1): it builds the
+/// provider's request, calls upstream through libcurl, and reports the answer raw — the
+/// supervisor classifies and decides.
+///
+/// A refresh result is journaled in pending/ (durably) before it is reported, and the record
+/// is deleted only on `refresh_ack`: from the moment the upstream has rotated a refresh token,
+/// the new token exists on disk until the store holds it. While a refresh call is in flight
+/// the pending lock is held shared, so a starting supervisor never reads a half-made journal.
+final class UpstreamCalls: Sendable {
+    private let provider: Provider
+    private let journal: PendingJournal
+    private let link: SupervisorLink
+    private let logger: Logger
+    private let inFlight = Mutex<Int>(0)
+    /// A body larger than this is cut: a token or usage answer is a few KiB, and a result line
+    /// must stay under the protocol's 1 MiB bound.
+    static let maximumBody = 256 * 1024
+
+    init(provider: Provider, journal: PendingJournal, link: SupervisorLink, logger: Logger) {
+        self.provider = provider
+        self.journal = journal
+        self.link = link
+        self.logger = logger
+    }
+
+    var callsInFlight: Int { inFlight.withLock { $0 } }
+
+    func refresh(_ request: RefreshRequest, config: WorkerConfig) async {
+        inFlight.withLock { $0 += 1 }
+        defer { inFlight.withLock { $0 -= 1 } }
+        let lock = journal.lock(exclusive: false, waitingAtMost: .seconds(30))
+        defer { lock?.release() }
+        let settings = Self.providerConfig(provider, config)
+        let upstream = ProviderAdapters.adapter(for: provider).refreshRequest(
+            refreshToken: request.refreshToken, clientID: request.clientID ?? config.clientID,
+            clientSecret: request.clientSecret ?? config.clientSecret, config: settings)
+        let answer = await perform(upstream, proxyURL: request.proxyURL, config: config)
+        let result = RefreshResult(
+            requestID: request.requestID, accountID: request.accountID,
+            consumedTokenSHA256: SHA256.hexDigest(Array(request.refreshToken.utf8)),
+            httpStatus: answer.status, body: answer.body, retryAfterSeconds: answer.retryAfter, error: answer.error)
+        do {
+            try journal.write(PendingRecord(provider: provider.rawValue, result: result).encoded(), id: request.requestID)
+        } catch {
+            // Not durable, so not reported as a result: the supervisor sees a failed call and
+            // retries later. Should the upstream have rotated the token, only this log knows.
+            logger.critical("cannot journal a refresh result; reporting it as failed", metadata: ["error": "\(error)"])
+            let failed = RefreshResult(
+                requestID: request.requestID, accountID: request.accountID,
+                consumedTokenSHA256: result.consumedTokenSHA256, error: "journal write failed: \(error)")
+            await link.send(.refreshResult(failed))
+            return
+        }
+        await link.send(.refreshResult(result))
+    }
+
+    func acknowledged(_ requestID: String) {
+        do {
+            try journal.remove(id: requestID)
+        } catch {
+            logger.error("cannot remove a pending record", metadata: ["request": "\(requestID)", "error": "\(error)"])
+        }
+    }
+
+    func quota(_ request: QuotaRequest, account: PoolAccount?, config: WorkerConfig) async {
+        guard let account else {
+            await link.send(.quotaResult(QuotaResult(requestID: request.requestID, accountID: request.accountID, error: "account not in this worker's pool")))
+            return
+        }
+        inFlight.withLock { $0 += 1 }
+        defer { inFlight.withLock { $0 -= 1 } }
+        let upstream = ProviderAdapters.adapter(for: provider).usageRequest(
+            accessToken: account.accessToken, chatgptAccountID: account.chatgptAccountID,
+            projectID: account.projectID, config: Self.providerConfig(provider, config))
+        let answer = await perform(upstream, proxyURL: account.proxyURL, config: config)
+        await link.send(.quotaResult(QuotaResult(
+            requestID: request.requestID, accountID: request.accountID, httpStatus: answer.status,
+            body: answer.body, retryAfterSeconds: answer.retryAfter, error: answer.error)))
+    }
+
+    private struct Answer {
+        var status: Int?
+        var body: String?
+        var retryAfter: Int?
+        var error: String?
+    }
+
+    private func perform(_ upstream: UpstreamRequest, proxyURL: String?, config: WorkerConfig) async -> Answer {
+        let request = HTTPRequest(
+            method: HTTPMethod(rawValue: upstream.method), url: upstream.url,
+            headers: upstream.headers.map { (name: $0.0, value: $0.1) }, body: upstream.body,
+            timeout: .seconds(120), connectTimeout: .milliseconds(config.upstreamConnectTimeoutMs),
+            idleTimeout: .milliseconds(config.upstreamIdleTimeoutMs), proxyURL: proxyURL)
+        do {
+            let response = try await CurlEasyClient().perform(request)
+            let body = String(decoding: response.body.prefix(Self.maximumBody), as: UTF8.self)
+            let retryAfter = response.header("retry-after").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            return Answer(status: response.status, body: body, retryAfter: retryAfter)
+        } catch {
+            return Answer(error: error.description)
+        }
+    }
+
+    static func providerConfig(_ provider: Provider, _ config: WorkerConfig) -> ProviderConfig {
+        var settings = ProviderConfig.defaults(for: provider)
+        settings.tokenURL = config.tokenURL
+        settings.apiBase = config.apiBase
+        settings.usageURL = config.usageURL
+        settings.clientID = config.clientID
+        settings.clientSecret = config.clientSecret
+        settings.headers = config.headers
+        return settings
+    }
+}
