@@ -1,10 +1,5 @@
 import Foundation
 
-/// The providers the simulator stands in for; raw values are the names used in paths and bodies.
-enum Provider: String, Sendable, Decodable, CaseIterable {
-    case claude, codex, gemini
-}
-
 /// The body of `POST /_sim/accounts`, `POST /_sim/accounts/{id}` and `POST /_sim/accounts/bulk`.
 /// Every field is optional so the same type serves registration (missing = default) and partial
 /// updates (missing = unchanged). Unknown keys are refused: a misspelt behaviour key in a test
@@ -76,25 +71,3 @@ struct AccountSpec: Decodable, Sendable {
     }
 }
 
-/// Why an admin request was refused.
-enum SimError: Error, CustomStringConvertible, Sendable {
-    case badBody(String)
-    case missingField(String)
-    case unknownAccount(String)
-    case providerChange(id: String)
-
-    var description: String {
-        switch self {
-        case .badBody(let reason): "bad request body: \(reason)"
-        case .missingField(let name): "missing field \"\(name)\""
-        case .unknownAccount(let id): "no account \"\(id)\""
-        case .providerChange(let id): "account \"\(id)\" belongs to another provider (register it anew instead)"
-        }
-    }
-
-    /// The HTTP status the admin API answers with.
-    var status: Int {
-        if case .unknownAccount = self { return 404 }
-        return 400
-    }
-}

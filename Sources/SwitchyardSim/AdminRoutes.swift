@@ -20,12 +20,12 @@ struct AdminRoutes: Sendable {
             let id = Self.accountID(context)
             let spec = try await Self.spec(request)
             if id == "bulk" {
-                return try await Self.answer { ["accounts": try await state.registerBulk(spec.get()).map(Self.summary)] }
+                return try await Self.answer { ["accounts": .array(try await state.registerBulk(spec.get()).map(Self.summary))] }
             }
             return try await Self.answer { try await state.update(id: id, spec.get()).adminView() }
         }
         router.get("/_sim/stats") { _, _ in
-            Reply.raw(200, await state.statsJSON(), contentType: "application/json", headers: [])
+            Reply.json(200, await state.statsJSON())
         }
         router.post("/_sim/reset-stats") { _, _ in
             await state.resetStats()
@@ -44,7 +44,7 @@ struct AdminRoutes: Sendable {
     }
 
     /// Runs an admin action, turning a refusal into its JSON error answer.
-    private static func answer(_ action: () async throws -> Any) async throws -> Response {
+    private static func answer(_ action: () async throws -> JSON) async throws -> Response {
         do {
             return Reply.json(200, try await action())
         } catch let error as SimError {
@@ -53,22 +53,14 @@ struct AdminRoutes: Sendable {
     }
 
     private static func refusal(_ error: SimError) -> Response {
-        Reply.json(error.status, ["error": error.description])
+        Reply.json(error.status, ["error": .string(error.description)])
     }
 
     /// What bulk registration returns per account: enough to write a Switchyard account file.
-    static func summary(_ account: SimAccount) -> [String: Any] {
-        var summary: [String: Any] = [
-            "id": account.id, "provider": account.provider.rawValue, "email": account.identity.email,
-            "access_token": account.accessToken, "refresh_token": account.refreshToken,
-        ]
-        switch account.provider {
-        case .claude: summary["account_uuid"] = account.identity.accountUUID
-        case .codex:
-            summary["chatgpt_account_id"] = account.identity.chatgptAccountID
-            summary["chatgpt_user_id"] = account.identity.chatgptUserID
-        case .gemini: if let project = account.identity.project { summary["project_id"] = project }
-        }
-        return summary
+    static func summary(_ account: SimAccount) -> JSON {
+        .object([
+            ("id", .string(account.id)), ("provider", .string(account.provider.rawValue)),
+            ("access_token", .string(account.accessToken)), ("refresh_token", .string(account.refreshToken)),
+        ] + account.identity.json(for: account.provider))
     }
 }

@@ -47,12 +47,12 @@ struct ClaudeRoutes: Sendable {
                                                 record: request.record(body: body))
         guard case .proceed(let behaviour, let account) = decision else { return ClaudeShapes.unauthorized() }
         if let failure = Self.failure(behaviour, account) { return failure }
-        let object = jsonObject(body) ?? [:]
-        let model = object["model"] as? String ?? "claude-sonnet-4-5"
+        let fields = BodyFields.parse(body)
+        let model = fields?.model ?? "claude-sonnet-4-5"
         let completion = Completion(account: account, requestBytes: body.count)
         let delivery = Delivery(behaviour, account)
         let headers = ClaudeShapes.allowedHeaders(account)
-        if object["stream"] as? Bool == true {
+        if fields?.stream == true {
             let events = ClaudeShapes.events(completion, model: model, overloaded: behaviour == .overloadedInStream)
             return Reply.sse(events, gap: delivery.gap, cut: delivery.cut, headers: headers)
         }
@@ -60,7 +60,7 @@ struct ClaudeRoutes: Sendable {
         await delivery.waitForNonStreaming(events: completion.words.count)
         let message = ClaudeShapes.message(completion, model: model)
         if delivery.cut {
-            return Reply.truncated(Data(Reply.encode(message).utf8), contentType: "application/json", headers: headers)
+            return Reply.truncated(Data(message.text.utf8), contentType: "application/json", headers: headers)
         }
         return Reply.json(200, message, headers: headers)
     }
@@ -73,7 +73,7 @@ struct ClaudeRoutes: Sendable {
         guard case .proceed(let behaviour, let account) = decision else { return ClaudeShapes.unauthorized() }
         if let failure = Self.failure(behaviour, account) { return failure }
         if behaviour == .overloadedInStream { return ClaudeShapes.error(529, "overloaded_error", "Overloaded") }
-        return Reply.json(200, ["input_tokens": max(1, body.count / 4)], headers: Completion.headers(account))
+        return Reply.json(200, ["input_tokens": .int(max(1, body.count / 4))], headers: Completion.headers(account))
     }
 
     /// The error answer for a failing behaviour; nil for behaviours that deliver content.

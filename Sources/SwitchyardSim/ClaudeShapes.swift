@@ -4,7 +4,8 @@ import Hummingbird
 /// Anthropic wire shapes: errors, the OAuth usage body, messages as JSON and as SSE.
 enum ClaudeShapes {
     static func error(_ status: Int, _ type: String, _ message: String, headers: [(String, String)] = []) -> Response {
-        Reply.json(status, ["type": "error", "error": ["type": type, "message": message]], headers: headers)
+        Reply.json(status, ["type": "error", "error": ["type": .string(type), "message": .string(message)]],
+                   headers: headers)
     }
 
     static func unauthorized() -> Response {
@@ -41,20 +42,21 @@ enum ClaudeShapes {
         ]
     }
 
-    static func usage(_ account: SimAccount) -> [String: Any] {
-        func window(_ index: Int) -> [String: Any] {
-            ["utilization": jsonNumber(account.settings.percent(index)),
-             "resets_at": TimeText.iso8601(Date().addingTimeInterval(TimeInterval(account.settings.resetsIn(index))))]
+    static func usage(_ account: SimAccount) -> JSON {
+        func window(_ index: Int) -> JSON {
+            let resetsAt = Date().addingTimeInterval(TimeInterval(account.settings.resetsIn(index)))
+            return ["utilization": .number(account.settings.percent(index)),
+                    "resets_at": .string(TimeText.iso8601(resetsAt))]
         }
-        return ["five_hour": window(0), "seven_day": window(1), "seven_day_opus": NSNull()]
+        return ["five_hour": window(0), "seven_day": window(1), "seven_day_opus": .null]
     }
 
-    static func message(_ completion: Completion, model: String) -> [String: Any] {
+    static func message(_ completion: Completion, model: String) -> JSON {
         [
-            "id": "msg_sim_\(UUID().uuidString.prefix(8))", "type": "message", "role": "assistant", "model": model,
-            "content": [["type": "text", "text": completion.text]],
-            "stop_reason": "end_turn", "stop_sequence": NSNull(),
-            "usage": ["input_tokens": completion.inputTokens, "output_tokens": completion.outputTokens],
+            "id": .string("msg_sim_\(UUID().uuidString.prefix(8))"), "type": "message", "role": "assistant",
+            "model": .string(model), "content": [["type": "text", "text": .string(completion.text)]],
+            "stop_reason": "end_turn", "stop_sequence": .null,
+            "usage": ["input_tokens": .int(completion.inputTokens), "output_tokens": .int(completion.outputTokens)],
         ]
     }
 
@@ -62,9 +64,9 @@ enum ClaudeShapes {
     /// delta with an in-stream `overloaded_error` (HTTP status already 200).
     static func events(_ completion: Completion, model: String, overloaded: Bool = false) -> [String] {
         var message = self.message(completion, model: model)
-        message["content"] = [Any]()
-        message["stop_reason"] = NSNull()
-        message["usage"] = ["input_tokens": completion.inputTokens, "output_tokens": 1]
+        message["content"] = []
+        message["stop_reason"] = .null
+        message["usage"] = ["input_tokens": .int(completion.inputTokens), "output_tokens": 1]
         var events = [
             Reply.event("message_start", ["type": "message_start", "message": message]),
             Reply.event("content_block_start", ["type": "content_block_start", "index": 0,
@@ -73,7 +75,7 @@ enum ClaudeShapes {
         ]
         for word in overloaded ? Array(completion.words.prefix(1)) : completion.words {
             events.append(Reply.event("content_block_delta", ["type": "content_block_delta", "index": 0,
-                                                              "delta": ["type": "text_delta", "text": word]]))
+                                                              "delta": ["type": "text_delta", "text": .string(word)]]))
         }
         if overloaded {
             events.append(Reply.event("error", ["type": "error",
@@ -83,8 +85,8 @@ enum ClaudeShapes {
         events += [
             Reply.event("content_block_stop", ["type": "content_block_stop", "index": 0]),
             Reply.event("message_delta", ["type": "message_delta",
-                                          "delta": ["stop_reason": "end_turn", "stop_sequence": NSNull()],
-                                          "usage": ["output_tokens": completion.outputTokens]]),
+                                          "delta": ["stop_reason": "end_turn", "stop_sequence": .null],
+                                          "usage": ["output_tokens": .int(completion.outputTokens)]]),
             Reply.event("message_stop", ["type": "message_stop"]),
         ]
         return events

@@ -42,7 +42,7 @@ struct CodexRoutes: Sendable {
         case .proceed(let taken, let owner): (behaviour, account) = (taken, owner)
         }
         if let failure = Self.failure(behaviour, account) { return failure }
-        let model = jsonObject(body)?["model"] as? String ?? "gpt-5-codex"
+        let model = BodyFields.parse(body)?.model ?? "gpt-5-codex"
         let completion = Completion(account: account, requestBytes: body.count)
         let delivery = Delivery(behaviour, account)
         let overloaded = behaviour == .overloaded || behaviour == .overloadedInStream
@@ -70,14 +70,5 @@ struct CodexRoutes: Sendable {
         case .badRequest:
             CodexShapes.error(400, code: "unsupported_parameter", message: "Unsupported parameter: 'temperature'.")
         }
-    }
-}
-
-extension Response {
-    /// A copy with one more header.
-    func with(header name: String, _ value: String) -> Response {
-        var copy = self
-        if let fieldName = HTTPField.Name(name) { copy.headers[fieldName] = value }
-        return copy
     }
 }

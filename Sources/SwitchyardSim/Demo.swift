@@ -13,8 +13,8 @@ enum Demo {
 
     /// Registers the demo accounts and returns their Switchyard account files (JSON objects).
     /// The sim's own id for each is the Switchyard id, so `/_sim/accounts/{id}` matches the file.
-    static func register(in state: SimState) async throws -> [[String: Any]] {
-        var files: [[String: Any]] = []
+    static func register(in state: SimState) async throws -> [JSON] {
+        var files: [JSON] = []
         for (provider, name, behaviour) in accounts {
             let label = "\(provider.rawValue)-\(name)"
             var spec = try AccountSpec.decode(Data(#"{"refresh":"\#(behaviour.rawValue)"}"#.utf8))
@@ -42,39 +42,31 @@ enum Demo {
     }
 
     /// A Switchyard account file (SPEC §5), due for refresh within a minute.
-    static func accountFile(_ account: SimAccount, label: String) -> [String: Any] {
-        var file: [String: Any] = [
-            "schema": 1, "id": account.id, "provider": account.provider.rawValue, "label": label,
-            "email": account.identity.email, "access_token": account.accessToken,
-            "refresh_token": account.refreshToken, "expires_at": Int(Date().timeIntervalSince1970) + 60,
+    static func accountFile(_ account: SimAccount, label: String) -> JSON {
+        var fields: [(String, JSON)] = [
+            ("schema", 1), ("id", .string(account.id)), ("provider", .string(account.provider.rawValue)),
+            ("label", .string(label)), ("access_token", .string(account.accessToken)),
+            ("refresh_token", .string(account.refreshToken)),
+            ("expires_at", .int(Int(Date().timeIntervalSince1970) + 60)),
         ]
-        switch account.provider {
-        case .claude: file["account_uuid"] = account.identity.accountUUID
-        case .codex:
-            file["chatgpt_account_id"] = account.identity.chatgptAccountID
-            file["chatgpt_user_id"] = account.identity.chatgptUserID
-            file["id_token"] = UnsignedJWT.codexIDToken(for: account)
-        case .gemini: if let project = account.identity.project { file["project_id"] = project }
+        // `sub` and `plan_type` are the sim's, not account-file fields.
+        fields += account.identity.json(for: account.provider).filter { $0.0 != "sub" && $0.0 != "plan_type" }
+        if account.provider == .codex {
+            fields.append(("id_token", .string(UnsignedJWT.codexIDToken(for: account))))
         }
-        return file
+        return .object(fields)
     }
 
     /// Writes `<id>.json` files, mode 0600, into `directory` (created 0700).
-    static func write(_ files: [[String: Any]], to directory: String) throws {
+    static func write(_ files: [JSON], to directory: String) throws {
         let manager = FileManager.default
         try manager.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                     attributes: [.posixPermissions: 0o700])
         for file in files {
-            guard let id = file["id"] as? String else { continue }
+            guard case .string(let id)? = file["id"] else { continue }
             let path = (directory as NSString).appendingPathComponent("\(id).json")
-            let data = try JSONSerialization.data(withJSONObject: file, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            try Data((file.text + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         }
-    }
-
-    static func line(_ file: [String: Any]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: file, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
     }
 }

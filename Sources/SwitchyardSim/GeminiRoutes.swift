@@ -46,7 +46,7 @@ struct GeminiRoutes: Sendable {
         let decision = await state.beginApiCall(.gemini, bearer: request.bearerToken, workspace: nil,
                                                 record: request.record(body: body))
         guard case .proceed(let behaviour, let account) = decision else { return GeminiShapes.unauthorized() }
-        let model = jsonObject(body)?["model"] as? String ?? "gemini-2.5-pro"
+        let model = BodyFields.parse(body)?.model ?? "gemini-2.5-pro"
         if let failure = Self.failure(behaviour, account, model: model) { return failure }
         let completion = Completion(account: account, requestBytes: body.count)
         let delivery = Delivery(behaviour, account)
@@ -57,10 +57,10 @@ struct GeminiRoutes: Sendable {
         }
         await delivery.waitForNonStreaming(events: chunks.count)
         // Without alt=sse the streaming method answers one JSON array of wrapped chunks.
-        let object: Any = stream ? chunks
+        let object: JSON = stream ? .array(chunks)
             : GeminiShapes.wrapped(GeminiShapes.response(completion, text: completion.text, model: model, final: true))
         if delivery.cut {
-            return Reply.truncated(Data(Reply.encode(object).utf8), contentType: "application/json", headers: headers)
+            return Reply.truncated(Data(object.text.utf8), contentType: "application/json", headers: headers)
         }
         return Reply.json(200, object, headers: headers)
     }
@@ -70,9 +70,9 @@ struct GeminiRoutes: Sendable {
         let decision = await state.beginApiCall(.gemini, bearer: request.bearerToken, workspace: nil,
                                                 record: request.record(body: body))
         guard case .proceed(let behaviour, let account) = decision else { return GeminiShapes.unauthorized() }
-        let model = jsonObject(body)?["model"] as? String ?? "gemini-2.5-pro"
+        let model = BodyFields.parse(body)?.model ?? "gemini-2.5-pro"
         if let failure = Self.failure(behaviour, account, model: model) { return failure }
-        return Reply.json(200, ["totalTokens": max(1, body.count / 4)], headers: Completion.headers(account))
+        return Reply.json(200, ["totalTokens": .int(max(1, body.count / 4))], headers: Completion.headers(account))
     }
 
     /// The error answer for a failing behaviour; nil for behaviours that deliver content.

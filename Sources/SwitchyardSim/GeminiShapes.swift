@@ -3,10 +3,10 @@ import Hummingbird
 
 /// Google Code Assist wire shapes: `google.rpc.Status` errors, quota buckets, wrapped responses.
 enum GeminiShapes {
-    static func error(_ status: Int, _ rpcStatus: String, _ message: String, details: [[String: Any]] = [],
+    static func error(_ status: Int, _ rpcStatus: String, _ message: String, details: [JSON] = [],
                       headers: [(String, String)] = []) -> Response {
-        var error: [String: Any] = ["code": status, "message": message, "status": rpcStatus]
-        if !details.isEmpty { error["details"] = details }
+        var error: JSON = ["code": .int(status), "message": .string(message), "status": .string(rpcStatus)]
+        if !details.isEmpty { error["details"] = .array(details) }
         return Reply.json(status, ["error": error], headers: headers)
     }
 
@@ -20,13 +20,14 @@ enum GeminiShapes {
         error(403, "PERMISSION_DENIED", "This account has been suspended.")
     }
 
-    static func errorInfo(_ reason: String, metadata: [String: String]) -> [String: Any] {
-        ["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": reason,
+    static func errorInfo(_ reason: String, metadata: JSON) -> JSON {
+        ["@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": .string(reason),
          "domain": "cloudcode-pa.googleapis.com", "metadata": metadata]
     }
 
-    static func retryInfo(_ seconds: Double) -> [String: Any] {
-        ["@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": TimeText.protoDuration(seconds: seconds)]
+    static func retryInfo(_ seconds: Double) -> JSON {
+        ["@type": "type.googleapis.com/google.rpc.RetryInfo",
+         "retryDelay": .string(TimeText.protoDuration(seconds: seconds))]
     }
 
     /// 429 QUOTA_EXHAUSTED for `model`: the quota resets after `quotaResetDelay`; RetryInfo is
@@ -34,9 +35,9 @@ enum GeminiShapes {
     static func quotaExhausted(_ account: SimAccount, model: String) -> Response {
         let seconds = account.settings.rateLimitResetSeconds
         let delay = TimeText.goDuration(seconds: Double(seconds))
-        let metadata = [
-            "quotaResetDelay": delay, "model": model,
-            "quotaResetTimeStamp": TimeText.iso8601(Date().addingTimeInterval(TimeInterval(seconds))),
+        let metadata: JSON = [
+            "quotaResetDelay": .string(delay), "model": .string(model),
+            "quotaResetTimeStamp": .string(TimeText.iso8601(Date().addingTimeInterval(TimeInterval(seconds)))),
         ]
         return error(429, "RESOURCE_EXHAUSTED",
                      "You have exhausted your capacity on this model. Your quota will reset after \(delay).",
@@ -46,7 +47,7 @@ enum GeminiShapes {
 
     static func rateLimitExceeded(_ account: SimAccount, model: String) -> Response {
         error(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).",
-              details: [errorInfo("RATE_LIMIT_EXCEEDED", metadata: ["model": model]),
+              details: [errorInfo("RATE_LIMIT_EXCEEDED", metadata: ["model": .string(model)]),
                         retryInfo(account.settings.retryDelaySeconds)])
     }
 
@@ -57,44 +58,43 @@ enum GeminiShapes {
     }
 
     /// One bucket per configured model, `remainingFraction` = 1 − percent used.
-    static func quota(_ account: SimAccount) -> [String: Any] {
+    static func quota(_ account: SimAccount) -> JSON {
         let settings = account.settings
-        let buckets: [[String: Any]] = settings.models.enumerated().map { index, model in
-            ["modelId": model, "remainingFraction": jsonNumber(max(0, 100 - settings.percent(index)) / 100),
-             "resetTime": TimeText.iso8601(Date().addingTimeInterval(TimeInterval(settings.resetsIn(index)))),
-             "tokenType": "REQUESTS"]
+        let buckets: [JSON] = settings.models.enumerated().map { index, model in
+            let resetTime = Date().addingTimeInterval(TimeInterval(settings.resetsIn(index)))
+            return ["modelId": .string(model), "remainingFraction": .number(max(0, 100 - settings.percent(index)) / 100),
+                    "resetTime": .string(TimeText.iso8601(resetTime)), "tokenType": "REQUESTS"]
         }
-        return ["buckets": buckets]
+        return ["buckets": .array(buckets)]
     }
 
-    static func loadCodeAssist(_ account: SimAccount) -> [String: Any] {
-        let tier: [String: Any] = ["id": "standard-tier", "name": "Gemini Code Assist", "isDefault": true]
+    static func loadCodeAssist(_ account: SimAccount) -> JSON {
+        let tier: JSON = ["id": "standard-tier", "name": "Gemini Code Assist", "isDefault": true]
         return ["currentTier": tier, "allowedTiers": [tier],
-                "cloudaicompanionProject": account.identity.project ?? "sim-project-\(account.id)"]
+                "cloudaicompanionProject": .string(account.identity.project ?? "sim-project-\(account.id)")]
     }
 
     /// A Gemini API response; `text` nil with `final` gives the closing chunk of a stream.
-    static func response(_ completion: Completion, text: String, model: String, final: Bool) -> [String: Any] {
-        var candidate: [String: Any] = ["content": ["role": "model", "parts": [["text": text]]], "index": 0]
-        var response: [String: Any] = ["candidates": [candidate], "modelVersion": model]
-        if final {
-            candidate["finishReason"] = "STOP"
-            response["candidates"] = [candidate]
-            response["usageMetadata"] = [
-                "promptTokenCount": completion.inputTokens, "candidatesTokenCount": completion.outputTokens,
-                "totalTokenCount": completion.inputTokens + completion.outputTokens,
-            ]
-        }
-        return response
+    static func response(_ completion: Completion, text: String, model: String, final: Bool) -> JSON {
+        var candidate: JSON = ["content": ["role": "model", "parts": [["text": .string(text)]]], "index": 0]
+        guard final else { return ["candidates": [candidate], "modelVersion": .string(model)] }
+        candidate["finishReason"] = "STOP"
+        return [
+            "candidates": [candidate], "modelVersion": .string(model),
+            "usageMetadata": [
+                "promptTokenCount": .int(completion.inputTokens), "candidatesTokenCount": .int(completion.outputTokens),
+                "totalTokenCount": .int(completion.inputTokens + completion.outputTokens),
+            ],
+        ]
     }
 
     /// Code Assist wraps every Gemini response as `{"response": …}`.
-    static func wrapped(_ response: [String: Any]) -> [String: Any] {
-        ["response": response, "traceId": "sim-\(UUID().uuidString.prefix(8))"]
+    static func wrapped(_ response: JSON) -> JSON {
+        ["response": response, "traceId": .string("sim-\(UUID().uuidString.prefix(8))")]
     }
 
     /// One wrapped chunk per word, the last one carrying finishReason and usage.
-    static func chunks(_ completion: Completion, model: String) -> [[String: Any]] {
+    static func chunks(_ completion: Completion, model: String) -> [JSON] {
         completion.words.enumerated().map { index, word in
             wrapped(response(completion, text: word, model: model, final: index == completion.words.count - 1))
         }

@@ -6,7 +6,7 @@ enum RefreshReplies {
     static func reply(_ provider: Provider, _ decision: TokenDecision) -> Response {
         switch decision {
         case .badRequest(let reason):
-            return Reply.json(400, ["error": "invalid_request", "error_description": reason])
+            return Reply.json(400, ["error": "invalid_request", "error_description": .string(reason)])
         case .unknownToken:
             return invalidGrant(provider)
         case .reused:
@@ -23,29 +23,33 @@ enum RefreshReplies {
         switch account.provider {
         case .claude:
             return Reply.json(200, [
-                "access_token": account.accessToken, "refresh_token": account.refreshToken,
-                "token_type": "Bearer", "expires_in": expiresIn,
+                "token_type": "Bearer", "access_token": .string(account.accessToken), "expires_in": .int(expiresIn),
+                "refresh_token": .string(account.refreshToken),
                 "scope": "user:inference user:profile user:sessions:claude_code user:mcp_servers user:file_upload",
-                "organization": ["uuid": account.identity.organizationUUID, "name": account.identity.organizationName],
-                "account": ["uuid": account.identity.accountUUID, "email_address": account.identity.email],
+                "organization": ["uuid": .string(account.identity.organizationUUID),
+                                 "name": .string(account.identity.organizationName)],
+                "account": ["uuid": .string(account.identity.accountUUID),
+                            "email_address": .string(account.identity.email)],
             ])
         case .codex:
             return Reply.json(200, [
-                "access_token": account.accessToken, "refresh_token": account.refreshToken,
-                "id_token": UnsignedJWT.codexIDToken(for: account), "expires_in": expiresIn,
+                "access_token": .string(account.accessToken), "refresh_token": .string(account.refreshToken),
+                "id_token": .string(UnsignedJWT.codexIDToken(for: account)), "expires_in": .int(expiresIn),
             ])
         case .gemini:
             return Reply.json(200, [
-                "access_token": account.accessToken, "expires_in": expiresIn, "token_type": "Bearer",
-                "scope": "https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email "
-                    + "https://www.googleapis.com/auth/userinfo.profile openid",
-                "id_token": UnsignedJWT.googleIDToken(for: account),
+                "access_token": .string(account.accessToken), "expires_in": .int(expiresIn), "token_type": "Bearer",
+                "scope": .string(googleScope),
+                "id_token": .string(UnsignedJWT.googleIDToken(for: account)),
             ])
         }
     }
 
+    private static let googleScope = "https://www.googleapis.com/auth/cloud-platform "
+        + "https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile openid"
+
     static func invalidGrant(_ provider: Provider) -> Response {
-        let description = switch provider {
+        let description: JSON = switch provider {
         case .claude: "Refresh token not found or invalid"
         case .codex: "Invalid refresh token"
         case .gemini: "Token has been expired or revoked."
@@ -65,14 +69,14 @@ enum RefreshReplies {
         case .tokenExpired:
             return Reply.json(401, ["error": [
                 "message": "Provided authentication token is expired. Please try signing in again.",
-                "type": NSNull(), "code": "token_expired", "param": NSNull(),
-            ] as [String: Any]])
+                "type": .null, "code": "token_expired", "param": .null,
+            ]])
         case .refreshTokenReused:
             return Reply.json(401, ["error": [
-                "message": "Your refresh token has already been used to generate a new access token. "
-                    + "Please try signing in again.",
-                "type": "invalid_request_error", "code": "refresh_token_reused", "param": NSNull(),
-            ] as [String: Any]])
+                "message": .string("Your refresh token has already been used to generate a new access token. "
+                    + "Please try signing in again."),
+                "type": "invalid_request_error", "code": "refresh_token_reused", "param": .null,
+            ]])
         case .unauthorized:
             return Reply.text(401, "Unauthorized")
         case .invalidClient:
@@ -98,7 +102,7 @@ enum RefreshReplies {
         }
     }
 
-    private static func rateLimitBody(_ provider: Provider) -> [String: Any] {
+    private static func rateLimitBody(_ provider: Provider) -> JSON {
         switch provider {
         case .claude: ["type": "error", "error": ["type": "rate_limit_error", "message": "Rate limited"]]
         case .codex: ["error": ["message": "Rate limit exceeded", "type": "rate_limit_exceeded", "code": "rate_limit_exceeded"]]

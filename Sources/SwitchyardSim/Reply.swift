@@ -1,12 +1,11 @@
 import Foundation
 import Hummingbird
 
-/// Building responses. JSON goes through JSONSerialization because the shapes are provider
-/// wire formats written out literally in the route files, not Swift models.
+/// Building responses. Bodies are provider wire formats written out literally (as `JSON`
+/// values) in the shape files, not Swift models.
 enum Reply {
-    static func json(_ status: Int, _ object: Any, headers: [(String, String)] = []) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])) ?? Data()
-        return raw(status, data, contentType: "application/json", headers: headers)
+    static func json(_ status: Int, _ value: JSON, headers: [(String, String)] = []) -> Response {
+        raw(status, Data(value.text.utf8), contentType: "application/json", headers: headers)
     }
 
     static func text(_ status: Int, _ text: String, contentType: String = "text/plain; charset=utf-8",
@@ -57,20 +56,13 @@ enum Reply {
     }
 
     /// One SSE event with a `event:` line (Claude, Codex).
-    static func event(_ name: String, _ object: Any) -> String {
-        "event: \(name)\ndata: \(encode(object))\n\n"
+    static func event(_ name: String, _ value: JSON) -> String {
+        "event: \(name)\ndata: \(value.text)\n\n"
     }
 
     /// One SSE event with only a `data:` line, CRLF-terminated like Google's `alt=sse`.
-    static func dataEvent(_ object: Any) -> String {
-        "data: \(encode(object))\r\n\r\n"
-    }
-
-    static func encode(_ object: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes]) else {
-            return "{}"
-        }
-        return String(decoding: data, as: UTF8.self)
+    static func dataEvent(_ value: JSON) -> String {
+        "data: \(value.text)\r\n\r\n"
     }
 
     static func statusValue(_ code: Int) -> HTTPResponse.Status {
@@ -89,16 +81,19 @@ enum Reply {
     }
 }
 
+extension Response {
+    /// A copy with one more header.
+    func with(header name: String, _ value: String) -> Response {
+        var copy = self
+        if let fieldName = HTTPField.Name(name) { copy.headers[fieldName] = value }
+        return copy
+    }
+}
+
 /// HTTPTypes' field type, reached through the `HTTPFields` that Hummingbird re-exports.
 typealias HTTPField = HTTPFields.Element
 
 /// Thrown from a stream body to drop the connection mid-stream.
 struct StreamCut: Error, CustomStringConvertible {
     var description: String { "stream cut by the simulator (stream_cut behaviour)" }
-}
-
-/// A number for JSON: whole values are written without a fraction (`42`, not `42.0`), as the
-/// providers do.
-func jsonNumber(_ value: Double) -> Any {
-    value.rounded() == value && abs(value) < 1e15 ? Int(value) : value
 }

@@ -34,11 +34,6 @@ extension Request {
     }
 }
 
-/// Parses a JSON object body; nil when the body is not a JSON object.
-func jsonObject(_ data: Data) -> [String: Any]? {
-    (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-}
-
 /// Parses `application/x-www-form-urlencoded` (Google's token endpoint).
 func formFields(_ data: Data) -> [String: String] {
     var fields: [String: String] = [:]

@@ -145,37 +145,51 @@ struct SimAccount: Sendable {
 
     /// The admin view (`GET /_sim/accounts/{id}`). Tokens are shown: the sim's tokens are
     /// fake and tests need them to assert rotation.
-    func adminView() -> [String: Any] {
-        var view: [String: Any] = [
-            "id": id, "provider": provider.rawValue,
-            "access_token": accessToken, "refresh_token": refreshToken,
-            "access_expires_at": Int(accessExpiresAt.timeIntervalSince1970),
-            "issued_refresh_tokens": rotatesRefreshToken ? Array(refreshHistory.dropFirst()) : [],
-            "refresh_tokens": refreshHistory,
-            "email": identity.email,
-            "refresh": settings.refresh.pending, "usage": settings.usage.pending, "api": settings.api.pending,
-            "counters": [
-                "token_calls": counters.tokenCalls, "usage_calls": counters.usageCalls,
-                "api_calls": counters.apiCalls, "reuses": counters.reuses,
-                "token_in_flight_max": counters.tokenInFlightMax,
-            ],
+    func adminView() -> JSON {
+        var view: JSON = [
+            "id": .string(id), "provider": .string(provider.rawValue),
+            "access_token": .string(accessToken), "refresh_token": .string(refreshToken),
+            "access_expires_at": .int(Int(accessExpiresAt.timeIntervalSince1970)),
+            "issued_refresh_tokens": .strings(rotatesRefreshToken ? Array(refreshHistory.dropFirst()) : []),
+            "refresh_tokens": .strings(refreshHistory),
+            "refresh": .strings(settings.refresh.pending), "usage": .strings(settings.usage.pending),
+            "api": .strings(settings.api.pending),
+            "counters": counters.json(),
+            "last_token_client_id": .optional(lastTokenClientID),
         ]
-        switch provider {
-        case .claude:
-            view["account_uuid"] = identity.accountUUID
-            view["organization_uuid"] = identity.organizationUUID
-        case .codex:
-            view["chatgpt_account_id"] = identity.chatgptAccountID
-            view["chatgpt_user_id"] = identity.chatgptUserID
-            view["plan_type"] = identity.planType
-        case .gemini:
-            view["project"] = identity.project ?? NSNull()
-            view["sub"] = identity.sub ?? NSNull()
-        }
-        if let client = lastTokenClientID { view["last_token_client_id"] = client }
+        for (key, value) in identity.json(for: provider) { view[key] = value }
         if let last = lastAPI {
-            view["last_api"] = ["path": last.path, "headers": last.headers, "body": last.body]
+            view["last_api"] = [
+                "path": .string(last.path), "body": .string(last.body),
+                "headers": .object(last.headers.sorted { $0.key < $1.key }.map { ($0.key, JSON.string($0.value)) }),
+            ]
         }
         return view
+    }
+}
+
+extension AccountCounters {
+    func json() -> JSON {
+        ["token_calls": .int(tokenCalls), "usage_calls": .int(usageCalls), "api_calls": .int(apiCalls),
+         "reuses": .int(reuses), "token_in_flight_max": .int(tokenInFlightMax)]
+    }
+}
+
+extension AccountIdentity {
+    /// The identity fields a provider's account carries, under Switchyard's account-file names
+    /// (SPEC §5), so admin answers can be turned into account files directly.
+    func json(for provider: Provider) -> [(String, JSON)] {
+        var fields: [(String, JSON)] = [("email", .string(email))]
+        switch provider {
+        case .claude:
+            fields += [("account_uuid", .string(accountUUID)), ("organization_uuid", .string(organizationUUID))]
+        case .codex:
+            fields += [("chatgpt_account_id", .string(chatgptAccountID)), ("chatgpt_user_id", .string(chatgptUserID)),
+                       ("plan_type", .string(planType))]
+        case .gemini:
+            if let project { fields.append(("project_id", .string(project))) }
+            if let sub { fields.append(("sub", .string(sub))) }
+        }
+        return fields
     }
 }

@@ -53,7 +53,7 @@ struct SimCommand: AsyncParsableCommand {
     private func registerDemo(in state: SimState) async throws -> [String] {
         guard demo || demoDir != nil else { return [] }
         let files = try await Demo.register(in: state)
-        guard let demoDir else { return files.map(Demo.line) }
+        guard let demoDir else { return files.map(\.text) }
         try Demo.write(files, to: demoDir)
         writeStderr("switchyard-sim: wrote \(files.count) demo accounts to \(demoDir)")
         return []

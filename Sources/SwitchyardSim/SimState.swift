@@ -79,21 +79,19 @@ actor SimState {
         return created
     }
 
-    func statsJSON() -> Data {
-        var object = stats.jsonObject()
-        var perAccount: [String: Any] = [:]
-        perAccount.reserveCapacity(accounts.count)
-        for (id, account) in accounts {
-            perAccount[id] = [
-                "token_calls": account.counters.tokenCalls, "usage_calls": account.counters.usageCalls,
-                "api_calls": account.counters.apiCalls, "reuses": account.counters.reuses,
-                "token_in_flight_max": account.counters.tokenInFlightMax,
-                "refresh_token": account.refreshToken, "access_token": account.accessToken,
-            ]
+    /// The `GET /_sim/stats` body, accounts sorted by id.
+    func statsJSON() -> JSON {
+        var object = stats.json()
+        let perAccount: [(String, JSON)] = accounts.keys.sorted().map { id in
+            let account = accounts[id]!
+            var entry = account.counters.json()
+            entry["refresh_token"] = .string(account.refreshToken)
+            entry["access_token"] = .string(account.accessToken)
+            return (id, entry)
         }
-        object["per_account"] = perAccount
-        object["accounts"] = accounts.count
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        object["accounts"] = .int(accounts.count)
+        object["per_account"] = .object(perAccount)
+        return object
     }
 
     func resetStats() {

@@ -27,11 +27,11 @@ struct SimStats: Sendable {
         self = SimStats(tokenInFlight: tokenInFlight, tokenInFlightMax: tokenInFlight)
     }
 
-    func jsonObject() -> [String: Any] {
+    func json() -> JSON {
         [
-            "token_calls": tokenCalls, "token_in_flight": tokenInFlight, "token_in_flight_max": tokenInFlightMax,
-            "reuses": reuses, "usage_calls": usageCalls, "api_calls": apiCalls,
-            "token_call_starts_ms": tokenCallStartsMs,
+            "token_calls": .int(tokenCalls), "token_in_flight": .int(tokenInFlight),
+            "token_in_flight_max": .int(tokenInFlightMax), "reuses": .int(reuses), "usage_calls": .int(usageCalls),
+            "api_calls": .int(apiCalls), "token_call_starts_ms": .array(tokenCallStartsMs.map(JSON.int)),
         ]
     }
 }

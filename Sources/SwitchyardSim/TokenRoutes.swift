@@ -28,10 +28,8 @@ struct TokenRoutes: Sendable {
 
     /// Claude and Codex send JSON, Google sends a form; either is accepted everywhere.
     static func parse(_ body: Data) -> TokenRequest {
-        if let object = jsonObject(body) {
-            return TokenRequest(grantType: object["grant_type"] as? String,
-                                refreshToken: object["refresh_token"] as? String,
-                                clientID: object["client_id"] as? String)
+        if let fields = BodyFields.parse(body) {
+            return TokenRequest(grantType: fields.grantType, refreshToken: fields.refreshToken, clientID: fields.clientID)
         }
         let form = formFields(body)
         return TokenRequest(grantType: form["grant_type"], refreshToken: form["refresh_token"],

@@ -22,6 +22,8 @@ struct RefreshState {
     /// Distinguishes request ids across supervisor runs (a pending record outlives its run).
     let runID = String(UInt32.random(in: .min ... .max), radix: 16)
     var skippedLogged: Set<String> = []
+    /// Due, but their provider has no connected worker yet; rescheduled when one connects.
+    var waitingForWorker: Set<String> = []
 }
 
 extension Supervisor {
@@ -75,9 +77,9 @@ extension Supervisor {
                 continue
             }
             guard let worker = slots[account.provider]?.live.last(where: { $0.isConnected && $0.state != .draining }) else {
-                // No worker to make the call: try again shortly, without counting a failure.
+                // No worker to make the call yet: it is due again as soon as one is ready.
                 refreshing.planner.finished(id)
-                refreshing.planner.schedule(id, dueAt: now + 1)
+                refreshing.waitingForWorker.insert(id)
                 continue
             }
             refreshing.counter += 1
@@ -89,6 +91,14 @@ extension Supervisor {
                 requestID: requestID, accountID: id, refreshToken: token,
                 clientID: account.oauthClientId, clientSecret: account.oauthClientSecret, proxyURL: account.proxyURL)), to: worker)
         }
+    }
+
+    /// A worker of `provider` can take calls now: what waited for one is due again.
+    func workerAvailable(_ provider: Provider) {
+        let waiting = refreshing.waitingForWorker.filter { accounts[$0]?.provider == provider }
+        refreshing.waitingForWorker.subtract(waiting)
+        for id in waiting { if let account = accounts[id] { scheduleRefresh(account) } }
+        wakeRefreshLoop()
     }
 
     /// `accounts refresh ID`: due now, through the same single-flight planner.

@@ -123,6 +123,7 @@ extension Supervisor {
             guard generation.state == .starting else { return }
             generation.state = .standby
             advanceHandOver(slot)
+            workerAvailable(provider)
         case .accepting:
             generation.state = .ready
             generation.acceptingSince = .now

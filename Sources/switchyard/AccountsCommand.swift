@@ -10,7 +10,7 @@ import SwitchyardSupervisor
 struct AccountsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accounts", abstract: "List, inspect, import, enable, disable or remove accounts.",
-        subcommands: [List.self, Show.self, Import.self, Enable.self, Disable.self, Remove.self])
+        subcommands: [List.self, Show.self, Import.self, Enable.self, Disable.self, Remove.self, Refresh.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One row per account.")
@@ -93,6 +93,18 @@ struct AccountsCommand: AsyncParsableCommand {
 
         func run() async throws {
             _ = try await perform(ControlRequest(command: .accountsDisable, id: id, reason: reason), options: options)
+        }
+    }
+
+    struct Refresh: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Refresh an account's tokens now (through the scheduler: one refresh per account at a time).")
+        @Argument var id: String
+        @OptionGroup var options: ConfigOption
+
+        func run() async throws {
+            // Refreshing needs the supervisor's workers: there is no offline form.
+            _ = try options.request(ControlRequest(command: .accountsRefresh, id: id))
         }
     }
 
