@@ -72,6 +72,7 @@ let package = Package(
         .executableTarget(name: "switchyard-sim", dependencies: [
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ], path: "Sources/SwitchyardSim"),
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"]),
         .testTarget(name: "SwitchyardConfigTests", dependencies: ["SwitchyardConfig", "SwitchyardCore"]),
@@ -81,6 +82,8 @@ let package = Package(
         ]),
         .testTarget(name: "SwitchyardStoreTests", dependencies: ["SwitchyardStore", "SwitchyardCore"]),
         .testTarget(name: "SwitchyardCurlTests", dependencies: ["SwitchyardCurl"]),
+        // Black-box tests of the simulator binary (the dependency only makes sure it is built).
+        .testTarget(name: "SwitchyardSimTests", dependencies: ["switchyard-sim"]),
         .testTarget(name: "SwitchyardIntegrationTests", dependencies: ["SwitchyardCore", "SwitchyardCurl"]),
     ],
     swiftLanguageModes: [.v6]

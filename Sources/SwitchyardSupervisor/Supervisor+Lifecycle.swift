@@ -39,6 +39,7 @@ extension Supervisor {
             lastPing = now
             pingSequence += 1
         }
+        if !shuttingDown { dispatchDueQuotaReads() }
         for slot in slots.values {
             for generation in slot.live {
                 if pingDue && generation.isConnected { send(.ping(seq: pingSequence), to: generation) }
@@ -122,7 +123,9 @@ extension Supervisor {
         config = newConfig
         refreshing.planner.update(
             concurrency: newConfig.refreshConcurrency, burstDelay: newConfig.refreshBurstDelay, lead: newConfig.refreshLead)
-        if leadChanged { scheduleAllRefreshes() }
+        let intervalChanged = newConfig.quotaInterval != quotas.planner.interval
+        quotas.planner.update(interval: newConfig.quotaInterval)
+        if leadChanged || intervalChanged { scheduleAllRefreshes() }
         wakeRefreshLoop()
         LogDestination.configure(
             level: Logger.Level(configName: newConfig.log.level.rawValue) ?? .info,

@@ -138,6 +138,8 @@ extension Supervisor {
             advanceHandOver(slot)
         case .refreshResult(let result):
             await refreshResultArrived(result, from: generation)
+        case .quotaResult(let result):
+            await quotaResultArrived(result)
         case .unknown(let type):
             unknownMessages += 1
             logger.debug("ignoring unknown worker message", metadata: ["type": "\(type)"])

@@ -35,6 +35,7 @@ public actor Supervisor {
     var lastPing = ContinuousClock.now
     var exitWaiters: [CheckedContinuation<Void, Never>] = []
     var refreshing: RefreshState
+    var quotas: QuotaState
     let refreshWake: AsyncStream<Void>.Continuation
     nonisolated let refreshWakeUps: AsyncStream<Void>
     /// Set by `stop` (control socket) so the main task can begin the shutdown.
@@ -53,11 +54,15 @@ public actor Supervisor {
         (refreshWakeUps, refreshWake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         refreshing = RefreshState(planner: RefreshPlanner(
             concurrency: config.refreshConcurrency, burstDelay: config.refreshBurstDelay, lead: config.refreshLead))
+        quotas = QuotaState(planner: QuotaPlanner(interval: config.quotaInterval))
     }
 
     /// After start-up recovery: every account gets its place in the refresh schedule.
     func scheduleAllRefreshes() {
-        for account in accounts.values.sorted(by: { $0.id < $1.id }) { scheduleRefresh(account) }
+        for account in accounts.values.sorted(by: { $0.id < $1.id }) {
+            scheduleRefresh(account)
+            scheduleQuota(account)
+        }
     }
 
     // MARK: - Registry
@@ -98,6 +103,7 @@ public actor Supervisor {
         let old = accounts[account.id]
         accounts[account.id] = account
         scheduleRefresh(account)
+        scheduleQuota(account)
         if let old, old.provider != account.provider { pushRemove([old.id], provider: old.provider) }
         if account.disabled {
             if old != nil { pushRemove([account.id], provider: account.provider) }
@@ -109,6 +115,7 @@ public actor Supervisor {
     func accountRemoved(_ id: String) {
         guard let old = accounts.removeValue(forKey: id) else { return }
         refreshing.planner.unschedule(id)
+        quotas.planner.unschedule(id)
         pushRemove([id], provider: old.provider)
     }
 

@@ -202,3 +202,51 @@ final class RefreshLifecycleTests: XCTestCase {
         XCTAssertEqual(daemon.cli("stop").code, 0)
     }
 }
+
+/// Quota reads (SPEC §6.3): their own schedule and backoff, apart from refreshes.
+final class QuotaTests: XCTestCase {
+    func testClaudeUsage403RecordsUnavailableAndArmsNoBackoff() throws {
+        let sim = try Simulator()
+        try sim.post("/_sim/accounts", [
+            "provider": "claude", "id": "u1", "refresh_token": "u1-rt-0", "access_token": "u1-at-0",
+            "refresh": "ok", "usage": "forbidden",
+        ])
+        let daemon = try TestDaemon(providers: ["claude"], upstreams: ["claude": sim.providerConfig("claude")])
+        // Tokens valid for hours: no refresh is due, only the quota read.
+        try daemon.writeAccount(id: "claude-000000000001", provider: "claude", refreshToken: "u1-rt-0",
+                                accessToken: "u1-at-0", expiresIn: 7200)
+        try daemon.startDaemon()
+        XCTAssertTrue(eventually { (try daemon.readAccount("claude-000000000001")["quota"] as? [String: Any])?["status"] as? String == "unavailable" }, daemon.log())
+        let stored = try daemon.readAccount("claude-000000000001")
+        let quota = try XCTUnwrap(stored["quota"] as? [String: Any])
+        XCTAssertTrue((quota["message"] as? String ?? "").contains("permission_error"), "the 403's own message: \(quota)")
+        let nextCheck = try XCTUnwrap(quota["next_check_at"] as? Int)
+        XCTAssertGreaterThanOrEqual(nextCheck, Int(Date().timeIntervalSince1970) + 290, "the next read waits the whole quota-interval (5m): no backoff step")
+        XCTAssertNil(stored["refresh_status"], "a quota 403 touches no refresh field")
+        XCTAssertNil(stored["next_refresh_at"])
+        XCTAssertNotEqual(stored["disabled"] as? Bool, true)
+        XCTAssertEqual(try sim.stats()["token_calls"] as? Int, 0, "a quota 403 is no reason to refresh")
+        XCTAssertEqual(daemon.cli("stop").code, 0)
+    }
+
+    func testCodexUsageWindowsAreStoredAndAFullWindowCools() throws {
+        let sim = try Simulator()
+        try sim.post("/_sim/accounts", [
+            "provider": "codex", "id": "w1", "refresh_token": "w1-rt-0", "access_token": "w1-at-0",
+            "refresh": "ok", "usage": "ok", "usage_percent": [100, 40], "usage_resets_in": [1800, 86400],
+        ])
+        let daemon = try TestDaemon(providers: ["codex"], upstreams: ["codex": sim.providerConfig("codex")])
+        try daemon.writeAccount(id: "codex-000000000001", provider: "codex", refreshToken: "w1-rt-0",
+                                accessToken: "w1-at-0", expiresIn: 7200, extra: ["chatgpt_account_id": try sim.account("w1")["chatgpt_account_id"] as? String ?? ""])
+        try daemon.startDaemon()
+        XCTAssertTrue(eventually { (try daemon.readAccount("codex-000000000001")["quota"] as? [String: Any])?["status"] as? String == "ok" }, daemon.log())
+        let stored = try daemon.readAccount("codex-000000000001")
+        let windows = try XCTUnwrap((stored["quota"] as? [String: Any])?["windows"] as? [[String: Any]])
+        XCTAssertEqual(windows.map { $0["name"] as? String }, ["primary", "secondary"])
+        XCTAssertEqual((windows.first?["used_percent"] as? NSNumber)?.doubleValue, 100)
+        let cooldown = try XCTUnwrap(stored["cooldown_until"] as? Int)
+        XCTAssertGreaterThan(cooldown, Int(Date().timeIntervalSince1970) + 1700, "a full window cools the account until its reset")
+        XCTAssertTrue(daemon.cli("accounts", "list", "--state", "cooling").stdout.contains("codex-000000000001"))
+        XCTAssertEqual(daemon.cli("stop").code, 0)
+    }
+}

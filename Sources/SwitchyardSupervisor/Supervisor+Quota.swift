@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+import SwitchyardCore
+import SwitchyardProtocol
+
+/// The quota scheduler's state, kept in the actor. Its backoff is its own (SPEC §6.3):
+/// quota failures never touch the refresh fields, and a quota 403 arms nothing.
+struct QuotaState {
+    var planner: QuotaPlanner
+    var inFlight: [String: (accountID: String, provider: Provider)] = [:]
+    /// Consecutive transient failures per account: the quota-backoff step.
+    var failures: [String: Int] = [:]
+    /// Accounts whose quota read got a 401 and that were refreshed once for it (§6.3: one
+    /// forced refresh, then one retry).
+    var retriedAfterRefresh: Set<String> = []
+    var random = SystemRandomNumberGenerator()
+    var counter: UInt64 = 0
+    var skippedLogged: Set<String> = []
+}
+
+extension Supervisor {
+    func scheduleQuota(_ account: Account) {
+        guard !account.disabled else {
+            quotas.planner.unschedule(account.id)
+            if quotas.skippedLogged.insert(account.id).inserted {
+                logger.info("Skipping \(account.id) (disabled)", metadata: ["scheduler": "quota"])
+            }
+            return
+        }
+        quotas.skippedLogged.remove(account.id)
+        quotas.planner.schedule(account)
+    }
+
+    /// Runs every 250 ms from `tick` (quota reads are minutes apart; no finer timer needed).
+    func dispatchDueQuotaReads() {
+        let now = Self.unixNow()
+        for id in quotas.planner.nextDispatches(nowUnix: now, nowMs: Self.monotonicMs()) {
+            guard let account = accounts[id], !account.disabled,
+                  let worker = slots[account.provider]?.live.last(where: { $0.isConnected && $0.state != .draining })
+            else {
+                quotas.planner.finished(id)
+                if let account = accounts[id] { quotas.planner.schedule(account.id, dueAt: now + 5) }
+                continue
+            }
+            quotas.counter += 1
+            let requestID = "q-\(refreshing.runID)-\(quotas.counter)"
+            quotas.inFlight[requestID] = (id, account.provider)
+            send(.quota(QuotaRequest(requestID: requestID, accountID: id)), to: worker)
+        }
+    }
+
+    func quotaResultArrived(_ result: QuotaResult) async {
+        guard let flight = quotas.inFlight.removeValue(forKey: result.requestID) else { return }
+        defer {
+            quotas.planner.finished(flight.accountID)
+            if let account = accounts[flight.accountID] { scheduleQuota(account) }
+        }
+        guard let account = accounts[flight.accountID] else { return }
+        let updated = quotaOutcome(result, for: account, provider: flight.provider)
+        guard updated != account else { return }
+        do {
+            try await store.save(updated)
+            accountChanged(updated)
+        } catch {
+            logger.error("cannot store a quota reading", metadata: ["account": "\(account.id)", "error": "\(error)"])
+        }
+    }
+
+    private func quotaOutcome(_ result: QuotaResult, for account: Account, provider: Provider) -> Account {
+        let now = Self.unixNow()
+        let interval = Int64(config.quotaInterval.components.seconds)
+        let body = Array((result.body ?? "").utf8)
+        if result.httpStatus == 200, result.error == nil,
+           let windows = try? ProviderAdapters.adapter(for: provider).parseUsage(body, now: now) {
+            quotas.failures[account.id] = nil
+            quotas.retriedAfterRefresh.remove(account.id)
+            return AccountLifecycle.applyQuotaReading(account, windows: windows, now: now, nextCheck: now + interval)
+        }
+        var headers: [(String, String)] = []
+        if let retryAfter = result.retryAfterSeconds { headers.append(("retry-after", String(retryAfter))) }
+        let decision = FailureClassifier.classify(
+            source: .quota, provider: provider, status: result.httpStatus == 200 ? nil : result.httpStatus,
+            headers: headers, body: body,
+            transportError: result.error ?? (result.httpStatus == 200 ? "malformed usage response" : nil), now: now)
+        switch decision {
+        case .quotaUnavailable(let message):
+            // Organization policy or a missing scope: recorded, no backoff, no failure (§6.3).
+            var updated = AccountLifecycle.applyQuotaUnavailable(account, message: message, now: now)
+            updated.quota?.nextCheckAt = now + interval
+            return updated
+        case .forceRefreshThenRetry where !quotas.retriedAfterRefresh.contains(account.id):
+            quotas.retriedAfterRefresh.insert(account.id)
+            _ = refreshNow(account.id)
+            quotas.planner.schedule(account.id, dueAt: now + 5)
+            return account
+        case .permanent(let kind, _, let message):
+            logger.warning("account disabled by its quota read", metadata: ["account": "\(account.id)", "reason": "\(message)"])
+            return AccountLifecycle.applyPermanentFailure(account, kind: kind, message: message, now: now)
+        case .neutral(let message):
+            var updated = account
+            updated.quota = updated.quota ?? Quota()
+            updated.quota?.checkedAt = now
+            updated.quota?.message = message
+            updated.quota?.nextCheckAt = now + interval
+            return updated
+        default:
+            let step = quotas.failures[account.id, default: 0]
+            quotas.failures[account.id] = step + 1
+            var wait = JitteredBackoff(initial: config.quotaBackoff.initial, max: config.quotaBackoff.max)
+                .delay(step: step, using: &quotas.random)
+            if case .transient(let retryAfter?, _) = decision { wait = max(wait, retryAfter) }
+            logger.info("quota read failed; backing off", metadata: ["account": "\(account.id)", "decision": "\(decision)"])
+            return AccountLifecycle.applyQuotaFailure(
+                account, message: decision.message, now: now, nextCheck: now + Int64(wait.components.seconds) + 1)
+        }
+    }
+}
