@@ -67,10 +67,13 @@ public actor FileAccountStore: AccountStore {
         }
         var staged: [AccountDirectory.StagedFile] = []
         staged.reserveCapacity(accounts.count)
+        // Group commit: every temp file written, one file-system flush, then the renames.
+        let single = accounts.count == 1
         do {
             for account in accounts {
-                staged.append(try files.stage(AccountFileCodec.encode(account), as: Self.fileName(for: account.id)))
+                staged.append(try files.stage(AccountFileCodec.encode(account), as: Self.fileName(for: account.id), sync: single))
             }
+            if !single { try files.syncFileSystem() }
         } catch {
             staged.forEach(files.discard)
             throw error

@@ -7,7 +7,9 @@ import SwitchyardProtocol
 /// quota failures never touch the refresh fields, and a quota 403 arms nothing.
 struct QuotaState {
     var planner: QuotaPlanner
-    var inFlight: [String: (accountID: String, provider: Provider)] = [:]
+    /// With the access token the read used: a 401 for a token that was rotated meanwhile
+    /// says nothing about the account.
+    var inFlight: [String: (accountID: String, provider: Provider, accessToken: String?)] = [:]
     /// Consecutive transient failures per account: the quota-backoff step.
     var failures: [String: Int] = [:]
     /// Accounts whose quota read got a 401 and that were refreshed once for it (§6.3: one
@@ -44,23 +46,24 @@ extension Supervisor {
             }
             quotas.counter += 1
             let requestID = "q-\(refreshing.runID)-\(quotas.counter)"
-            quotas.inFlight[requestID] = (id, account.provider)
+            quotas.inFlight[requestID] = (id, account.provider, account.accessToken)
             send(.quota(QuotaRequest(requestID: requestID, accountID: id)), to: worker)
         }
     }
 
     func quotaResultArrived(_ result: QuotaResult) async {
         guard let flight = quotas.inFlight.removeValue(forKey: result.requestID) else { return }
-        defer {
-            quotas.planner.finished(flight.accountID)
-            if let account = accounts[flight.accountID] { scheduleQuota(account) }
-        }
+        defer { quotas.planner.finished(flight.accountID) }
         guard let account = accounts[flight.accountID] else { return }
+        if result.httpStatus == 401, account.accessToken != flight.accessToken {
+            quotas.planner.schedule(account.id, dueAt: Self.unixNow() + 1)
+            return
+        }
         let updated = quotaOutcome(result, for: account, provider: flight.provider)
-        guard updated != account else { return }
+        guard updated != account else { return }  // the forced-refresh path scheduled its retry
         do {
             try await store.save(updated)
-            accountChanged(updated)
+            accountChanged(updated)  // reschedules the quota read too
         } catch {
             logger.error("cannot store a quota reading", metadata: ["account": "\(account.id)", "error": "\(error)"])
         }

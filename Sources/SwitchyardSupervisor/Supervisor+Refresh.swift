@@ -24,6 +24,9 @@ struct RefreshState {
     var skippedLogged: Set<String> = []
     /// Due, but their provider has no connected worker yet; rescheduled when one connects.
     var waitingForWorker: Set<String> = []
+    /// Results classified and waiting for the next group commit to the store.
+    var commitQueue: [(account: Account, requestID: String, generation: WorkerGeneration)] = []
+    var committing = false
 }
 
 extension Supervisor {
@@ -113,17 +116,53 @@ extension Supervisor {
     // MARK: - Results
 
     /// A worker's refresh result: classify, persist, push, then acknowledge (SPEC §1 order).
-    func refreshResultArrived(_ result: RefreshResult, from generation: WorkerGeneration) async {
+    /// Results that arrive together are stored together (one file-system flush for the batch);
+    /// each call's slot stays taken until its result is durable, so the account cannot be
+    /// refreshed again with the token this result replaces.
+    func refreshResultArrived(_ result: RefreshResult, from generation: WorkerGeneration) {
         guard let flight = refreshing.inFlight.removeValue(forKey: result.requestID) else { return }
-        defer {
-            refreshing.planner.finished(flight.accountID)
-            if let account = accounts[flight.accountID] { scheduleRefresh(account) }
-        }
         CrashPoint.refreshBeforeStore.reached()
-        if await apply(result, provider: flight.provider) {
-            CrashPoint.refreshAfterStore.reached()
+        guard let account = accounts[result.accountID],
+              let token = account.refreshToken,
+              SHA256.hexDigest(Array(token.utf8)) == result.consumedTokenSHA256
+        else {
+            logger.info("refresh result no longer applies; dropped", metadata: ["account": "\(result.accountID)"])
+            send(.refreshAck(requestID: result.requestID), to: generation)
+            finishRefresh(flight.accountID)
+            return
         }
-        send(.refreshAck(requestID: result.requestID), to: generation)
+        let updated = outcome(of: result, for: account, provider: flight.provider)
+        refreshing.commitQueue.append((updated, result.requestID, generation))
+        guard !refreshing.committing else { return }
+        refreshing.committing = true
+        // Off the caller's path: the caller is the worker connection's reader, which must go
+        // on reading results (they join the next batch) while this batch is being stored.
+        Task { await self.commitRefreshResults() }
+    }
+
+    private func commitRefreshResults() async {
+        while !refreshing.commitQueue.isEmpty {
+            let batch = refreshing.commitQueue
+            refreshing.commitQueue = []
+            do {
+                try await store.saveMany(batch.map(\.account))
+                CrashPoint.refreshAfterStore.reached()
+                for entry in batch {
+                    accountChanged(entry.account)
+                    send(.refreshAck(requestID: entry.requestID), to: entry.generation)
+                }
+            } catch {
+                // Not acknowledged: the records stay in pending/ and are applied at the next start.
+                logger.critical("cannot store refresh results", metadata: ["count": "\(batch.count)", "error": "\(error)"])
+            }
+            for entry in batch { finishRefresh(entry.account.id) }
+        }
+        refreshing.committing = false
+    }
+
+    private func finishRefresh(_ id: String) {
+        refreshing.planner.finished(id)
+        if let account = accounts[id] { scheduleRefresh(account) }
     }
 
     /// Applies one refresh result to its account and persists it. Returns false when the

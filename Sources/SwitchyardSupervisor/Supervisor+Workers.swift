@@ -137,9 +137,10 @@ extension Supervisor {
             send(.drain(deadlineMs: Int64(config.workers.drainTimeout.milliseconds)), to: generation)
             advanceHandOver(slot)
         case .refreshResult(let result):
-            await refreshResultArrived(result, from: generation)
+            refreshResultArrived(result, from: generation)
         case .quotaResult(let result):
-            await quotaResultArrived(result)
+            // Stored off the connection reader's path, like refresh results.
+            Task { await self.quotaResultArrived(result) }
         case .unknown(let type):
             unknownMessages += 1
             logger.debug("ignoring unknown worker message", metadata: ["type": "\(type)"])

@@ -68,8 +68,10 @@ final class AccountsTests: XCTestCase {
         let health = try daemon.get("http://\(try daemon.worker("claude").listen)/healthz")
         XCTAssertTrue(health.body.contains("\"accounts\":1"), health.body)
 
-        // An edit by hand is picked up too: the account expires.
+        // An edit by hand is picked up too: the account expires. (Edited once the supervisor's
+        // own first write — the quota read of the new account — is done, as an operator would.)
         let path = daemon.accountsDir + "/claude-bbbbbbbbbbbb.json"
+        XCTAssertTrue(eventually { try String(contentsOfFile: path, encoding: .utf8).contains("\"quota\"") })
         try Self.accountFile(id: "claude-bbbbbbbbbbbb", provider: "claude", expiresIn: -60)
             .write(toFile: path, atomically: true, encoding: .utf8)
         XCTAssertTrue(eventually(timeout: .seconds(3)) {

@@ -204,7 +204,7 @@ final class RefreshLifecycleTests: XCTestCase {
 }
 
 /// Quota reads (SPEC §6.3): their own schedule and backoff, apart from refreshes.
-final class QuotaTests: XCTestCase {
+final class QuotaReadTests: XCTestCase {
     func testClaudeUsage403RecordsUnavailableAndArmsNoBackoff() throws {
         let sim = try Simulator()
         try sim.post("/_sim/accounts", [
