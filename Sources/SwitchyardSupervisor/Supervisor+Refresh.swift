@@ -27,6 +27,10 @@ struct RefreshState {
     /// Results classified and waiting for the next group commit to the store.
     var commitQueue: [(account: Account, requestID: String, generation: WorkerGeneration)] = []
     var committing = false
+    /// Accounts whose call has ended but whose result is not stored yet: no slot is held for
+    /// them (the call is over), but they must not be refreshed again before the store holds
+    /// the token their result brought.
+    var awaitingCommit: Set<String> = []
 }
 
 extension Supervisor {
@@ -74,6 +78,10 @@ extension Supervisor {
     private func dispatchDueRefreshes() {
         let now = Self.unixNow()
         for id in refreshing.planner.nextDispatches(nowUnix: now, nowMs: Self.monotonicMs()) {
+            if refreshing.awaitingCommit.contains(id) {
+                refreshing.planner.finished(id)  // rescheduled once its result is stored
+                continue
+            }
             guard let account = accounts[id], !account.disabled, let token = account.refreshToken else {
                 refreshing.planner.finished(id)
                 if let account = accounts[id] { scheduleRefresh(account) }
@@ -132,6 +140,10 @@ extension Supervisor {
             return
         }
         let updated = outcome(of: result, for: account, provider: flight.provider)
+        // The call is over: its slot is free now, the account stays single-flight until stored.
+        refreshing.awaitingCommit.insert(account.id)
+        refreshing.planner.finished(account.id)
+        wakeRefreshLoop()
         refreshing.commitQueue.append((updated, result.requestID, generation))
         guard !refreshing.committing else { return }
         refreshing.committing = true
@@ -155,7 +167,10 @@ extension Supervisor {
                 // Not acknowledged: the records stay in pending/ and are applied at the next start.
                 logger.critical("cannot store refresh results", metadata: ["count": "\(batch.count)", "error": "\(error)"])
             }
-            for entry in batch { finishRefresh(entry.account.id) }
+            for entry in batch {
+                refreshing.awaitingCommit.remove(entry.account.id)
+                finishRefresh(entry.account.id)
+            }
         }
         refreshing.committing = false
     }

@@ -20,6 +20,9 @@ final class UpstreamCalls: Sendable {
     private let link: SupervisorLink
     private let logger: Logger
     private let inFlight = Mutex<Int>(0)
+    /// Idle clients, kept so that calls reuse their connections (one transfer per client at
+    /// a time; at most as many clients as calls ever ran at once).
+    private let idleClients = Mutex<[CurlEasyClient]>([])
     /// A body larger than this is cut: a token or usage answer is a few KiB, and a result line
     /// must stay under the protocol's 1 MiB bound.
     static let maximumBody = 256 * 1024
@@ -100,7 +103,9 @@ final class UpstreamCalls: Sendable {
             timeout: .seconds(120), connectTimeout: .milliseconds(config.upstreamConnectTimeoutMs),
             idleTimeout: .milliseconds(config.upstreamIdleTimeoutMs), proxyURL: proxyURL)
         do {
-            let response = try await CurlEasyClient().perform(request)
+            let client = idleClients.withLock { $0.popLast() } ?? CurlEasyClient()
+            defer { idleClients.withLock { $0.append(client) } }
+            let response = try await client.perform(request)
             let body = String(decoding: response.body.prefix(Self.maximumBody), as: UTF8.self)
             let retryAfter = response.header("retry-after").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             return Answer(status: response.status, body: body, retryAfter: retryAfter)
