@@ -51,25 +51,13 @@ extension Supervisor {
         }
     }
 
-    func quotaResultArrived(_ result: QuotaResult) async {
+    func quotaResultArrived(_ result: QuotaResult) {
         guard let flight = quotas.inFlight.removeValue(forKey: result.requestID) else { return }
-        defer { quotas.planner.finished(flight.accountID) }
-        guard let account = accounts[flight.accountID] else { return }
-        if result.httpStatus == 401, account.accessToken != flight.accessToken {
-            quotas.planner.schedule(account.id, dueAt: Self.unixNow() + 1)
-            return
-        }
-        let updated = quotaOutcome(result, for: account, provider: flight.provider)
-        guard updated != account else { return }  // the forced-refresh path scheduled its retry
-        do {
-            try await store.save(updated)
-            accountChanged(updated)  // reschedules the quota read too
-        } catch {
-            logger.error("cannot store a quota reading", metadata: ["account": "\(account.id)", "error": "\(error)"])
-        }
+        quotas.planner.finished(flight.accountID)
+        enqueueWrite(.quota(result, flight.provider, accessToken: flight.accessToken))
     }
 
-    private func quotaOutcome(_ result: QuotaResult, for account: Account, provider: Provider) -> Account {
+    func quotaOutcome(_ result: QuotaResult, for account: Account, provider: Provider) -> Account {
         let now = Self.unixNow()
         let interval = Int64(config.quotaInterval.components.seconds)
         let body = Array((result.body ?? "").utf8)

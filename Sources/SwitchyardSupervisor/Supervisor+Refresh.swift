@@ -25,7 +25,7 @@ struct RefreshState {
     /// Due, but their provider has no connected worker yet; rescheduled when one connects.
     var waitingForWorker: Set<String> = []
     /// Results classified and waiting for the next group commit to the store.
-    var commitQueue: [(account: Account, requestID: String, generation: WorkerGeneration)] = []
+    var commitQueue: [PendingWrite] = []
     var committing = false
     /// Accounts whose call has ended but whose result is not stored yet: no slot is held for
     /// them (the call is over), but they must not be refreshed again before the store holds
@@ -130,49 +130,86 @@ extension Supervisor {
     func refreshResultArrived(_ result: RefreshResult, from generation: WorkerGeneration) {
         guard let flight = refreshing.inFlight.removeValue(forKey: result.requestID) else { return }
         CrashPoint.refreshBeforeStore.reached()
-        guard let account = accounts[result.accountID],
-              let token = account.refreshToken,
-              SHA256.hexDigest(Array(token.utf8)) == result.consumedTokenSHA256
-        else {
-            logger.info("refresh result no longer applies; dropped", metadata: ["account": "\(result.accountID)"])
-            send(.refreshAck(requestID: result.requestID), to: generation)
-            finishRefresh(flight.accountID)
-            return
-        }
-        let updated = outcome(of: result, for: account, provider: flight.provider)
         // The call is over: its slot is free now, the account stays single-flight until stored.
-        refreshing.awaitingCommit.insert(account.id)
-        refreshing.planner.finished(account.id)
+        refreshing.awaitingCommit.insert(flight.accountID)
+        refreshing.planner.finished(flight.accountID)
         wakeRefreshLoop()
-        refreshing.commitQueue.append((updated, result.requestID, generation))
+        enqueueWrite(.refresh(result, flight.provider, ackTo: generation))
+    }
+
+    /// Every change the supervisor makes to an account goes through this one queue, and is
+    /// computed against the account as it is when its batch is written — never against a copy
+    /// taken before an await, which could put back a refresh token that was just replaced.
+    func enqueueWrite(_ write: PendingWrite) {
+        refreshing.commitQueue.append(write)
         guard !refreshing.committing else { return }
         refreshing.committing = true
         // Off the caller's path: the caller is the worker connection's reader, which must go
         // on reading results (they join the next batch) while this batch is being stored.
-        Task { await self.commitRefreshResults() }
+        Task { await self.commitWrites() }
     }
 
-    private func commitRefreshResults() async {
+    private func commitWrites() async {
         while !refreshing.commitQueue.isEmpty {
             let batch = refreshing.commitQueue
             refreshing.commitQueue = []
+            var changed: [String: Account] = [:]
+            var order: [String] = []
+            var acks: [(String, WorkerGeneration)] = []
+            var refreshed: [String] = []
+            for write in batch {
+                let id = write.accountID
+                guard let base = changed[id] ?? accounts[id] else { continue }
+                if case .refresh(let result, _, let ackTo) = write {
+                    refreshed.append(id)
+                    if let ackTo { acks.append((result.requestID, ackTo)) }
+                }
+                guard let updated = computeWrite(write, on: base), updated != base else { continue }
+                if changed[id] == nil { order.append(id) }
+                changed[id] = updated
+            }
             do {
-                try await store.saveMany(batch.map(\.account))
+                try await store.saveMany(order.compactMap { changed[$0] })
                 CrashPoint.refreshAfterStore.reached()
-                for entry in batch {
-                    accountChanged(entry.account)
-                    send(.refreshAck(requestID: entry.requestID), to: entry.generation)
+                for id in order { if let account = changed[id] { accountChanged(account) } }
+                for (requestID, generation) in acks { send(.refreshAck(requestID: requestID), to: generation) }
+                for id in refreshed {
+                    refreshing.awaitingCommit.remove(id)
+                    finishRefresh(id)
                 }
             } catch {
-                // Not acknowledged: the records stay in pending/ and are applied at the next start.
-                logger.critical("cannot store refresh results", metadata: ["count": "\(batch.count)", "error": "\(error)"])
-            }
-            for entry in batch {
-                refreshing.awaitingCommit.remove(entry.account.id)
-                finishRefresh(entry.account.id)
+                // Nothing acknowledged: the results stay in pending/ and are applied at the next
+                // start. Those accounts are not refreshed again before that: their next call
+                // would present a token the upstream has already replaced.
+                logger.critical("cannot store account changes; refreshes of these accounts stop until a restart",
+                                metadata: ["accounts": "\(order.joined(separator: ","))", "error": "\(error)"])
             }
         }
         refreshing.committing = false
+    }
+
+    /// The account after one write, or nil when the write no longer applies.
+    private func computeWrite(_ write: PendingWrite, on account: Account) -> Account? {
+        switch write {
+        case .refresh(let result, let provider, _):
+            guard Self.holds(account, tokenHash: result.consumedTokenSHA256) else {
+                logger.info("refresh result no longer applies; dropped", metadata: ["account": "\(account.id)"])
+                return nil
+            }
+            return outcome(of: result, for: account, provider: provider)
+        case .quota(let result, let provider, let accessToken):
+            if result.httpStatus == 401, account.accessToken != accessToken {
+                // Read with a token that was replaced meanwhile: says nothing; read again.
+                quotas.planner.schedule(account.id, dueAt: Self.unixNow() + 1)
+                return nil
+            }
+            return quotaOutcome(result, for: account, provider: provider)
+        }
+    }
+
+    static func holds(_ account: Account, tokenHash: String) -> Bool {
+        guard let token = account.refreshToken else { return false }
+        return SHA256.hexDigest(Array(token.utf8)) == tokenHash
     }
 
     private func finishRefresh(_ id: String) {
@@ -180,17 +217,22 @@ extension Supervisor {
         if let account = accounts[id] { scheduleRefresh(account) }
     }
 
+    /// The result's account, if it still holds the refresh token the result consumed: only
+    /// then may the result replace its tokens (a stale or replayed result never overwrites a
+    /// newer token, nor one an operator imported meanwhile).
+    private func accountStillHolding(_ result: RefreshResult) -> Account? {
+        guard let account = accounts[result.accountID], Self.holds(account, tokenHash: result.consumedTokenSHA256) else {
+            logger.info("refresh result no longer applies; dropped", metadata: ["account": "\(result.accountID)"])
+            return nil
+        }
+        return account
+    }
+
     /// Applies one refresh result to its account and persists it. Returns false when the
     /// result no longer applies (the account is gone or holds another refresh token now).
     @discardableResult
     func apply(_ result: RefreshResult, provider: Provider) async -> Bool {
-        guard let account = accounts[result.accountID],
-              let token = account.refreshToken,
-              SHA256.hexDigest(Array(token.utf8)) == result.consumedTokenSHA256
-        else {
-            logger.info("refresh result no longer applies; dropped", metadata: ["account": "\(result.accountID)"])
-            return false
-        }
+        guard let account = accountStillHolding(result) else { return false }
         let updated = outcome(of: result, for: account, provider: provider)
         do {
             try await store.save(updated)
@@ -251,13 +293,16 @@ extension Supervisor {
         let records = (try? journal.records()) ?? []
         for (requestID, flight) in stranded {
             refreshing.inFlight[requestID] = nil
+            refreshing.planner.finished(flight.accountID)
             if let data = records.first(where: { $0.id == requestID })?.data,
                let record = try? PendingRecord.decode(data) {
-                await apply(record.result, provider: provider)
-                try? journal.remove(id: requestID)
+                // Applied through the write queue; the record stays until the next start,
+                // which drops it (its consumed token is no longer the stored one).
+                refreshing.awaitingCommit.insert(flight.accountID)
+                enqueueWrite(.refresh(record.result, provider, ackTo: nil))
+            } else if let account = accounts[flight.accountID] {
+                scheduleRefresh(account)
             }
-            refreshing.planner.finished(flight.accountID)
-            if let account = accounts[flight.accountID] { scheduleRefresh(account) }
         }
     }
 
@@ -291,5 +336,20 @@ extension Supervisor {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+}
+
+/// One change of an account's stored state, applied by the write queue.
+enum PendingWrite {
+    /// A refresh result; acknowledged to `ackTo` once stored.
+    case refresh(RefreshResult, Provider, ackTo: WorkerGeneration?)
+    /// A quota reading, with the access token the read used.
+    case quota(QuotaResult, Provider, accessToken: String?)
+
+    var accountID: String {
+        switch self {
+        case .refresh(let result, _, _): return result.accountID
+        case .quota(let result, _, _): return result.accountID
+        }
     }
 }

@@ -139,8 +139,7 @@ extension Supervisor {
         case .refreshResult(let result):
             refreshResultArrived(result, from: generation)
         case .quotaResult(let result):
-            // Stored off the connection reader's path, like refresh results.
-            Task { await self.quotaResultArrived(result) }
+            quotaResultArrived(result)
         case .unknown(let type):
             unknownMessages += 1
             logger.debug("ignoring unknown worker message", metadata: ["type": "\(type)"])

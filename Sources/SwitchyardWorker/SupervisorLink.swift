@@ -11,6 +11,11 @@ import SwitchyardProtocol
 struct SupervisorLink: Sendable {
     let messages: AsyncStream<SupervisorMessage>
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    private let channel: any Channel
+
+    /// False as soon as the connection's event loop has seen it close — which happens the
+    /// moment the supervisor dies, well before anyone reads the message stream's end.
+    var isActive: Bool { channel.isActive }
 
     static func connect(path: String, logger: Logger) async throws -> SupervisorLink {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -25,7 +30,7 @@ struct SupervisorLink: Sendable {
             Task {
                 do {
                     try await channel.executeThenClose { inbound, outbound in
-                        linkReady.resume(returning: SupervisorLink(messages: messages, outbound: outbound))
+                        linkReady.resume(returning: SupervisorLink(messages: messages, outbound: outbound, channel: channel.channel))
                         for try await line in inbound {
                             do {
                                 continuation.yield(try WireCodec.decodeSupervisorMessage(Array(line.readableBytesView)))

@@ -19,7 +19,10 @@ final class UpstreamCalls: Sendable {
     private let journal: PendingJournal
     private let link: SupervisorLink
     private let logger: Logger
-    private let inFlight = Mutex<Int>(0)
+    /// Calls started, and whether new ones may start. One lock for both: a call either
+    /// starts before the worker begins to exit (and the exit waits for it) or not at all —
+    /// never half, which could rotate a token upstream and exit before journaling it.
+    private let state = Mutex<(inFlight: Int, closed: Bool)>((0, false))
     /// Idle clients, kept so that calls reuse their connections (one transfer per client at
     /// a time; at most as many clients as calls ever ran at once).
     private let idleClients = Mutex<[CurlEasyClient]>([])
@@ -34,13 +37,37 @@ final class UpstreamCalls: Sendable {
         self.logger = logger
     }
 
-    var callsInFlight: Int { inFlight.withLock { $0 } }
+    var callsInFlight: Int { state.withLock { $0.inFlight } }
+
+    /// No call starts after this; calls already started run to the end.
+    func close() { state.withLock { $0.closed = true } }
+
+    private func begin() -> Bool {
+        state.withLock {
+            if $0.closed { return false }
+            $0.inFlight += 1
+            return true
+        }
+    }
+
+    private func end() { state.withLock { $0.inFlight -= 1 } }
 
     func refresh(_ request: RefreshRequest, config: WorkerConfig) async {
-        inFlight.withLock { $0 += 1 }
-        defer { inFlight.withLock { $0 -= 1 } }
-        let lock = journal.lock(exclusive: false, waitingAtMost: .seconds(30))
-        defer { lock?.release() }
+        guard begin() else { return }  // exiting: the supervisor will dispatch it again
+        defer { end() }
+        // Only a starting supervisor holds the pending lock exclusively, and it starts only
+        // once ours is gone. A worker that cannot take the lock at once, or whose supervisor
+        // connection is already closed, is an orphan: calling now would consume a refresh
+        // token that the new supervisor is about to use too.
+        guard let lock = journal.lock(exclusive: false, waitingAtMost: .zero), link.isActive else {
+            logger.warning("refresh not started: the supervisor is gone", metadata: ["account": "\(request.accountID)"])
+            await link.send(.refreshResult(RefreshResult(
+                requestID: request.requestID, accountID: request.accountID,
+                consumedTokenSHA256: SHA256.hexDigest(Array(request.refreshToken.utf8)),
+                error: "refresh not started: the supervisor connection is gone")))
+            return
+        }
+        defer { lock.release() }
         let settings = Self.providerConfig(provider, config)
         let upstream = ProviderAdapters.adapter(for: provider).refreshRequest(
             refreshToken: request.refreshToken, clientID: request.clientID ?? config.clientID,
@@ -78,8 +105,8 @@ final class UpstreamCalls: Sendable {
             await link.send(.quotaResult(QuotaResult(requestID: request.requestID, accountID: request.accountID, error: "account not in this worker's pool")))
             return
         }
-        inFlight.withLock { $0 += 1 }
-        defer { inFlight.withLock { $0 -= 1 } }
+        guard begin() else { return }
+        defer { end() }
         let upstream = ProviderAdapters.adapter(for: provider).usageRequest(
             accessToken: account.accessToken, chatgptAccountID: account.chatgptAccountID,
             projectID: account.projectID, config: Self.providerConfig(provider, config))

@@ -118,6 +118,7 @@ actor WorkerRuntime {
         let finished = await server.drain(until: deadline)
         if !finished { logger.warning("drain timeout reached; closing the remaining connections") }
         // Refresh calls in flight finish too: their results go to pending/ for the next supervisor.
+        calls.close()
         while calls.callsInFlight > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }

@@ -72,7 +72,7 @@ final class TestDaemon {
 
     deinit {
         forceStop()
-        try? FileManager.default.removeItem(atPath: root)
+        if ProcessInfo.processInfo.environment["SY_KEEP"] == nil { try? FileManager.default.removeItem(atPath: root) }
     }
 
     // MARK: - CLI
