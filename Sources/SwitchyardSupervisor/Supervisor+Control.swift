@@ -49,10 +49,15 @@ extension Supervisor {
                 for account in report.imported + report.updated { accountChanged(account) }
                 return .success(report.json(now: now))
             case .accountsEnable, .accountsDisable:
+                // Through the write queue, like refresh results: a change computed before the
+                // store's await could otherwise put back a refresh token replaced meanwhile.
                 let id = request.id ?? ""
-                let account = try await operations.setDisabled(
-                    request.command == .accountsDisable, id: id, reason: request.reason, existing: accounts[id], now: now)
-                accountChanged(account)
+                guard accounts[id] != nil else { throw ControlError.notFound("no account \(id)") }
+                let disable = request.command == .accountsDisable
+                let stored = await withCheckedContinuation { done in
+                    enqueueWrite(.operatorChange(accountID: id, disable: disable, reason: request.reason, done: done))
+                }
+                guard let account = stored else { throw ControlError.failed("cannot store \(id); see the log") }
                 return .success(account.publicView(now: now))
             case .accountsRefresh:
                 let account = try refreshNow(request.id ?? "").get()

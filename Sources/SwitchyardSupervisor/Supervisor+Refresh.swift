@@ -157,13 +157,18 @@ extension Supervisor {
             var order: [String] = []
             var acks: [(String, WorkerGeneration)] = []
             var refreshed: [String] = []
+            var waiting: [(String, CheckedContinuation<Account?, Never>)] = []
             for write in batch {
                 let id = write.accountID
-                guard let base = changed[id] ?? accounts[id] else { continue }
+                guard let base = changed[id] ?? accounts[id] else {
+                    if case .operatorChange(_, _, _, let done) = write { done.resume(returning: nil) }
+                    continue
+                }
                 if case .refresh(let result, _, let ackTo) = write {
                     refreshed.append(id)
                     if let ackTo { acks.append((result.requestID, ackTo)) }
                 }
+                if case .operatorChange(_, _, _, let done) = write { waiting.append((id, done)) }
                 guard let updated = computeWrite(write, on: base), updated != base else { continue }
                 if changed[id] == nil { order.append(id) }
                 changed[id] = updated
@@ -177,7 +182,9 @@ extension Supervisor {
                     refreshing.awaitingCommit.remove(id)
                     finishRefresh(id)
                 }
+                for (id, done) in waiting { done.resume(returning: accounts[id]) }
             } catch {
+                for (_, done) in waiting { done.resume(returning: nil) }
                 // Nothing acknowledged: the results stay in pending/ and are applied at the next
                 // start. Those accounts are not refreshed again before that: their next call
                 // would present a token the upstream has already replaced.
@@ -204,6 +211,11 @@ extension Supervisor {
                 return nil
             }
             return quotaOutcome(result, for: account, provider: provider)
+        case .operatorChange(_, let disable, let reason, _):
+            let now = Self.unixNow()
+            return disable
+                ? AccountLifecycle.applyOperatorDisable(account, reason: reason, now: now)
+                : AccountLifecycle.applyOperatorEnable(account, now: now)
         }
     }
 
@@ -345,11 +357,15 @@ enum PendingWrite {
     case refresh(RefreshResult, Provider, ackTo: WorkerGeneration?)
     /// A quota reading, with the access token the read used.
     case quota(QuotaResult, Provider, accessToken: String?)
+    /// Operator enable (`disable: false`) or disable; `done` learns the stored account
+    /// (nil when it could not be stored).
+    case operatorChange(accountID: String, disable: Bool, reason: String?, done: CheckedContinuation<Account?, Never>)
 
     var accountID: String {
         switch self {
         case .refresh(let result, _, _): return result.accountID
         case .quota(let result, _, _): return result.accountID
+        case .operatorChange(let id, _, _, _): return id
         }
     }
 }
