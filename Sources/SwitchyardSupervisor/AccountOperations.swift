@@ -48,8 +48,9 @@ public struct AccountOperations: Sendable {
         return report
     }
 
-    /// Operator enable (SPEC §6.9: clears the disabled fields; the refresh scheduler, once it
-    /// exists, refreshes it at once) or disable (`disabled_kind: operator`).
+    /// Operator enable (SPEC §6.9: clears the disabled fields and makes a refresh due now) or
+    /// disable (`disabled_kind: operator`), on the store directly: for the CLI when no
+    /// supervisor runs. A running supervisor applies the same transitions through its write queue.
     public func setDisabled(_ disabled: Bool, id: String, reason: String?, existing: Account?, now: Int64) async throws(ControlError) -> Account {
         guard let existing else { throw .notFound("no account \(id)") }
         let account = disabled
@@ -85,7 +86,7 @@ public enum CredentialFile {
 
     public static func parse(_ file: ImportFile, provider: Provider?) throws(ControlError) -> Account {
         do {
-            var account = try AccountFileCodec.decode(file.content, fileName: file.name)
+            let account = try AccountFileCodec.decode(file.content, fileName: file.name)
             if let provider, provider != account.provider {
                 throw ControlError.invalid("\(file.name): the file is a \(account.provider.rawValue) account, not \(provider.rawValue)")
             }

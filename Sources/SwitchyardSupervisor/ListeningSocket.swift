@@ -84,10 +84,14 @@ public struct ListeningSocket: Sendable {
             }
         }
         guard status == 0 else { return nil }
-        let host = String(cString: hostBuffer)
-        let port = String(cString: portBuffer)
+        let host = Self.text(hostBuffer)
+        let port = Self.text(portBuffer)
         return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
     public func close() { _ = Glibc.close(fd) }
+
+    private static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 }

@@ -240,7 +240,8 @@ extension Supervisor {
         return account
     }
 
-    /// Applies one refresh result to its account and persists it. Returns false when the
+    /// Applies one refresh result to its account and persists it, on its own: for start-up
+    /// recovery, before anything else writes (at run time results go through `enqueueWrite`). Returns false when the
     /// result no longer applies (the account is gone or holds another refresh token now).
     @discardableResult
     func apply(_ result: RefreshResult, provider: Provider) async -> Bool {
@@ -299,7 +300,7 @@ extension Supervisor {
 
     /// A worker exited: its refresh calls will not report. A result it journaled is applied
     /// from pending/; the others count as failed calls and are retried later.
-    func abandonRefreshes(of provider: Provider, generation: Int) async {
+    func abandonRefreshes(of provider: Provider, generation: Int) {
         let journal = PendingJournal(directory: directory.pendingDirectory)
         let stranded = refreshing.inFlight.filter { $0.value.provider == provider && $0.value.generation == generation }
         let records = (try? journal.records()) ?? []

@@ -28,7 +28,7 @@ extension Supervisor {
         let provider = slot.provider, number = generation.number
         Task {
             let status = await launch.run { pid in await self.spawned(provider, number, pid: pid) }
-            await self.exited(provider, number, status: status)
+            self.exited(provider, number, status: status)
         }
     }
 
@@ -54,7 +54,7 @@ extension Supervisor {
             handleCrash(slot, generation, metadata: metadata)
         }
         advanceHandOver(slot)
-        Task { await self.abandonRefreshes(of: provider, generation: number) }
+        abandonRefreshes(of: provider, generation: number)
         if slots.values.allSatisfy({ $0.live.isEmpty }) {
             let waiters = exitWaiters
             exitWaiters = []
@@ -82,7 +82,7 @@ extension Supervisor {
         let provider = slot.provider
         Task {
             try? await Task.sleep(for: delay)
-            await self.restartAfterCrash(provider)
+            self.restartAfterCrash(provider)
         }
     }
 

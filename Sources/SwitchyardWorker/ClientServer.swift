@@ -61,8 +61,10 @@ final class ClientServer: @unchecked Sendable {
             .withBoundSocket(listenFD)
             .get()
         // Reading starts only once the set-up tracker sits behind NIO's accept handler.
-        try await server.pipeline.addHandler(connections.makeSetUpHandler())
-        try await server.setOption(ChannelOptions.autoRead, value: true)
+        try await server.eventLoop.submit {
+            try server.pipeline.syncOperations.addHandler(connections.makeSetUpHandler())
+            server.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in server.close(promise: nil) }
+        }.get()
         self.serverChannel = server
     }
 

@@ -41,11 +41,14 @@ final class QuiesceGraceHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         heldEvent = quiesce
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: grace) { [weak self] in
-            guard let self, let held = self.heldEvent else { return }
-            self.heldEvent = nil
-            loopBound.value.fireUserInboundEventTriggered(held)
+        // Both bound to the channel's event loop, where the timer fires.
+        let contextBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let handlerBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: grace) {
+            let handler = handlerBound.value
+            guard let held = handler.heldEvent else { return }
+            handler.heldEvent = nil
+            contextBound.value.fireUserInboundEventTriggered(held)
         }
     }
 

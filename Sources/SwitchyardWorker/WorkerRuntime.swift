@@ -81,8 +81,6 @@ actor WorkerRuntime {
             Task { [calls] in await calls.quota(request, account: account, config: config) }
         case .unknown(let type):
             logger.debug("ignoring unknown message", metadata: ["type": "\(type)"])
-        default:
-            logger.debug("message not handled by this worker version")
         }
         poolSize.store(pool.count)
         if !readySent, config != nil, pool.isComplete {
