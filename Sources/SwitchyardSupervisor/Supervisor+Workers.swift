@@ -216,12 +216,7 @@ extension Supervisor {
 
 /// Compares two secrets in time independent of where they differ.
 func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    var difference = x.count ^ y.count
-    for index in 0..<max(x.count, y.count) {
-        difference |= Int((index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0))
-    }
-    return difference == 0
+    ClientKeys.equal(Array(a.utf8), Array(b.utf8))
 }
 
 extension Duration {
