@@ -1,0 +1,103 @@
+/// Finds where a member's value sits in a JSON object's bytes, without decoding the document:
+/// the data path rewraps bodies (Gemini's Code Assist envelope) by splicing bytes, so a
+/// client's request or an upstream's answer is never decoded and re-encoded (slow, and it
+/// would reorder keys and reformat numbers the client sent).
+///
+/// Only the top level is walked member by member; nested values are skipped by matching
+/// brackets outside strings. Invalid JSON gives nil, never a wrong span.
+enum JSONSpan {
+    /// The byte range of the value of top-level member `key` in the object `bytes`.
+    /// Keys are compared as raw bytes (a key written with escapes does not match).
+    static func valueRange(ofMember key: String, in bytes: [UInt8]) -> Range<Int>? {
+        let wanted = Array(key.utf8)
+        var index = skipSpace(bytes, 0)
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
+        index = skipSpace(bytes, index + 1)
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { return nil }
+        while index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "\""), let keyEnd = stringEnd(bytes, index) else { return nil }
+            let isWanted = bytes[(index + 1)..<(keyEnd - 1)].elementsEqual(wanted)
+            index = skipSpace(bytes, keyEnd)
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            let valueStart = skipSpace(bytes, index + 1)
+            guard let valueEnd = self.valueEnd(bytes, valueStart) else { return nil }
+            if isWanted { return valueStart..<valueEnd }
+            index = skipSpace(bytes, valueEnd)
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: "}") { return nil }
+            guard bytes[index] == UInt8(ascii: ",") else { return nil }
+            index = skipSpace(bytes, index + 1)
+        }
+        return nil
+    }
+
+    /// Whether `bytes` is a JSON object (first non-space byte `{`, last `}`): the cheap check
+    /// the data path makes before splicing a client body into an envelope.
+    static func looksLikeObject(_ bytes: [UInt8]) -> Bool {
+        let start = skipSpace(bytes, 0)
+        var end = bytes.count
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        return end - start >= 2 && bytes[start] == UInt8(ascii: "{") && bytes[end - 1] == UInt8(ascii: "}")
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+
+    private static func skipSpace(_ bytes: [UInt8], _ start: Int) -> Int {
+        var index = start
+        while index < bytes.count, isSpace(bytes[index]) { index += 1 }
+        return index
+    }
+
+    /// Index just past the closing quote of the string opening at `start`.
+    private static func stringEnd(_ bytes: [UInt8], _ start: Int) -> Int? {
+        var index = start + 1
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\\"): index += 2
+            case UInt8(ascii: "\""): return index + 1
+            default: index += 1
+            }
+        }
+        return nil
+    }
+
+    /// Index just past the value starting at `start`.
+    private static func valueEnd(_ bytes: [UInt8], _ start: Int) -> Int? {
+        guard start < bytes.count else { return nil }
+        switch bytes[start] {
+        case UInt8(ascii: "\""):
+            return stringEnd(bytes, start)
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            var depth = 0
+            var index = start
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: "\""):
+                    guard let end = stringEnd(bytes, index) else { return nil }
+                    index = end
+                    continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return index + 1 }
+                default:
+                    break
+                }
+                index += 1
+            }
+            return nil
+        default:
+            // A number or a literal: up to the next delimiter.
+            var index = start
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") || isSpace(byte) { break }
+                index += 1
+            }
+            return index > start ? index : nil
+        }
+    }
+}
