@@ -3,7 +3,7 @@ import Foundation
 /// An error the worker answers itself (SPEC §8's table), in the shape of the client's
 /// provider API so that its SDK can parse it. The texts are fixed: they never carry an
 /// account's e-mail, id or token — nothing about the pool but a wait time.
-public enum ClientError: Sendable, Equatable {
+public enum ClientError: Error, Sendable, Equatable {
     /// Every enabled account is cooling; the first is usable again after this many seconds.
     case allCooling(retryAfterSeconds: Int64)
     case noUsableAccount

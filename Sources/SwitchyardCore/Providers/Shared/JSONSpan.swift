@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds where a member's value sits in a JSON object's bytes, without decoding the document:
 /// the data path rewraps bodies (Gemini's Code Assist envelope) by splicing bytes, so a
 /// client's request or an upstream's answer is never decoded and re-encoded (slow, and it
@@ -29,6 +31,44 @@ enum JSONSpan {
             index = skipSpace(bytes, index + 1)
         }
         return nil
+    }
+
+    /// Every top-level member of the object `bytes` as (key without quotes, value range), or
+    /// nil when `bytes` is not one object (nothing but white space may follow it). One pass.
+    static func members(of bytes: [UInt8]) -> [(key: ArraySlice<UInt8>, value: Range<Int>)]? {
+        var found: [(key: ArraySlice<UInt8>, value: Range<Int>)] = []
+        var index = skipSpace(bytes, 0)
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
+        index = skipSpace(bytes, index + 1)
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            return skipSpace(bytes, index + 1) == bytes.count ? found : nil
+        }
+        while index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "\""), let keyEnd = stringEnd(bytes, index) else { return nil }
+            let key = bytes[(index + 1)..<(keyEnd - 1)]
+            index = skipSpace(bytes, keyEnd)
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            let valueStart = skipSpace(bytes, index + 1)
+            guard let valueEnd = self.valueEnd(bytes, valueStart) else { return nil }
+            found.append((key, valueStart..<valueEnd))
+            index = skipSpace(bytes, valueEnd)
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: "}") {
+                return skipSpace(bytes, index + 1) == bytes.count ? found : nil
+            }
+            guard bytes[index] == UInt8(ascii: ",") else { return nil }
+            index = skipSpace(bytes, index + 1)
+        }
+        return nil
+    }
+
+    /// The text of a JSON string literal (quotes included in `literal`), or nil when it is
+    /// not a string. Literals without escapes are read directly; others through Foundation.
+    static func string(_ literal: ArraySlice<UInt8>) -> String? {
+        guard literal.count >= 2, literal.first == UInt8(ascii: "\""), literal.last == UInt8(ascii: "\"") else { return nil }
+        let inner = literal.dropFirst().dropLast()
+        if !inner.contains(UInt8(ascii: "\\")) { return String(decoding: inner, as: UTF8.self) }
+        return (try? JSONSerialization.jsonObject(with: Data(literal), options: .fragmentsAllowed)) as? String
     }
 
     /// Whether `bytes` is a JSON object (first non-space byte `{`, last `}`): the cheap check
