@@ -33,8 +33,10 @@ public struct ClientRequest: Sendable, Equatable {
         switch provider {
         case .claude:
             required = ["model", "messages"]
-            if let metadata = value("metadata"), let userID = JSONSpan.valueRange(ofMember: "user_id", in: Array(metadata)) {
-                request.bodySession = JSONSpan.string(Array(metadata)[userID])
+            if let metadata = value("metadata").map(Array.init),
+               let userID = JSONSpan.valueRange(ofMember: "user_id", in: metadata)
+            {
+                request.bodySession = JSONSpan.string(metadata[userID])
             }
         case .codex:
             required = ["model", "input"]

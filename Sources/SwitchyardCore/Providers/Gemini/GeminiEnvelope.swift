@@ -31,6 +31,8 @@ public enum GeminiEnvelope {
         return Array(body[range])
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     private static func appendString(_ value: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
@@ -39,10 +41,9 @@ public enum GeminiEnvelope {
                 out.append(UInt8(ascii: "\\"))
                 out.append(byte)
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: Array(#"\u00"#.utf8))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
+                out.append(contentsOf: #"\u00"#.utf8)
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0xF)])
             default:
                 out.append(byte)
             }

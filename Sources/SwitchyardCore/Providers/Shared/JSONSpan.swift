@@ -12,54 +12,52 @@ enum JSONSpan {
     /// Keys are compared as raw bytes (a key written with escapes does not match).
     static func valueRange(ofMember key: String, in bytes: [UInt8]) -> Range<Int>? {
         let wanted = Array(key.utf8)
-        var index = skipSpace(bytes, 0)
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
-        index = skipSpace(bytes, index + 1)
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { return nil }
-        while index < bytes.count {
-            guard bytes[index] == UInt8(ascii: "\""), let keyEnd = stringEnd(bytes, index) else { return nil }
-            let isWanted = bytes[(index + 1)..<(keyEnd - 1)].elementsEqual(wanted)
-            index = skipSpace(bytes, keyEnd)
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
-            let valueStart = skipSpace(bytes, index + 1)
-            guard let valueEnd = self.valueEnd(bytes, valueStart) else { return nil }
-            if isWanted { return valueStart..<valueEnd }
-            index = skipSpace(bytes, valueEnd)
-            guard index < bytes.count else { return nil }
-            if bytes[index] == UInt8(ascii: "}") { return nil }
-            guard bytes[index] == UInt8(ascii: ",") else { return nil }
-            index = skipSpace(bytes, index + 1)
+        var found: Range<Int>?
+        _ = walkMembers(of: bytes) { name, value in
+            guard name.elementsEqual(wanted) else { return true }
+            found = value
+            return false
         }
-        return nil
+        return found
     }
 
     /// Every top-level member of the object `bytes` as (key without quotes, value range), or
     /// nil when `bytes` is not one object (nothing but white space may follow it). One pass.
     static func members(of bytes: [UInt8]) -> [(key: ArraySlice<UInt8>, value: Range<Int>)]? {
         var found: [(key: ArraySlice<UInt8>, value: Range<Int>)] = []
+        let complete = walkMembers(of: bytes) { name, value in
+            found.append((name, value))
+            return true
+        }
+        return complete ? found : nil
+    }
+
+    /// Calls `visit` with each top-level member of the object `bytes` until it returns false.
+    /// Returns true only when the whole input was one valid object walked to its end.
+    private static func walkMembers(
+        of bytes: [UInt8], _ visit: (ArraySlice<UInt8>, Range<Int>) -> Bool
+    ) -> Bool {
         var index = skipSpace(bytes, 0)
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return false }
         index = skipSpace(bytes, index + 1)
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            return skipSpace(bytes, index + 1) == bytes.count ? found : nil
+            return skipSpace(bytes, index + 1) == bytes.count
         }
         while index < bytes.count {
-            guard bytes[index] == UInt8(ascii: "\""), let keyEnd = stringEnd(bytes, index) else { return nil }
+            guard bytes[index] == UInt8(ascii: "\""), let keyEnd = stringEnd(bytes, index) else { return false }
             let key = bytes[(index + 1)..<(keyEnd - 1)]
             index = skipSpace(bytes, keyEnd)
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
             let valueStart = skipSpace(bytes, index + 1)
-            guard let valueEnd = self.valueEnd(bytes, valueStart) else { return nil }
-            found.append((key, valueStart..<valueEnd))
+            guard let valueEnd = self.valueEnd(bytes, valueStart) else { return false }
+            guard visit(key, valueStart..<valueEnd) else { return false }
             index = skipSpace(bytes, valueEnd)
-            guard index < bytes.count else { return nil }
-            if bytes[index] == UInt8(ascii: "}") {
-                return skipSpace(bytes, index + 1) == bytes.count ? found : nil
-            }
-            guard bytes[index] == UInt8(ascii: ",") else { return nil }
+            guard index < bytes.count else { return false }
+            if bytes[index] == UInt8(ascii: "}") { return skipSpace(bytes, index + 1) == bytes.count }
+            guard bytes[index] == UInt8(ascii: ",") else { return false }
             index = skipSpace(bytes, index + 1)
         }
-        return nil
+        return false
     }
 
     /// The text of a JSON string literal (quotes included in `literal`), or nil when it is
