@@ -31,7 +31,9 @@ struct AccountDirectory: Sendable {
     /// `<anything>.json` files only; hidden names (our temp files start with `.`) and names
     /// that are not valid UTF-8 are not account files.
     static func isAccountFileName(_ name: String) -> Bool {
-        name.utf8.count > 5 && name.hasSuffix(".json") && !name.hasPrefix(".") && !name.contains("\u{FFFD}")
+        name.utf8.count > 5 && name.hasSuffix(".json") && !name.hasPrefix(".")
+            // Scalar search, not Foundation's substring search: this runs for every file on every scan.
+            && !name.unicodeScalars.contains("\u{FFFD}")
     }
 
     func listAccountFileNames() throws(FileStoreError) -> [String] {
@@ -112,19 +114,77 @@ struct AccountDirectory: Sendable {
         do throws(FileStoreError) {
             // The mode is set explicitly: O_CREAT's mode is filtered by whatever umask runs.
             guard fchmod(fd, 0o600) == 0 else { throw .systemCall(operation: "fchmod", path: tempPath, errno: errno) }
-            try Self.writeAll(data, to: fd, path: tempPath)
-            if sync {
-                guard fsync(fd) == 0 else { throw .systemCall(operation: "fsync", path: tempPath, errno: errno) }
-            }
-            var status = stat()
-            guard fstat(fd, &status) == 0 else { throw .systemCall(operation: "fstat", path: tempPath, errno: errno) }
-            close(fd)
-            return StagedFile(tempName: tempName, fileName: fileName, fingerprint: FileFingerprint(status))
+            return try fill(fd, tempName: tempName, fileName: fileName, data: data, sync: sync)
         } catch {
             close(fd)
             unlink(tempPath)
             throw error
         }
+    }
+
+    /// `stage` into an existing file of this directory (a spare: see `PendingJournalWriter`)
+    /// instead of a new one, so that no inode is allocated. Nil when `spareName` no longer
+    /// exists; the spare is consumed either way once this returns or throws.
+    func stage(_ data: Data, as fileName: String, reusing spareName: String, sync: Bool) throws(FileStoreError) -> StagedFile? {
+        let sparePath = filePath(spareName)
+        let fd = open(sparePath, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw .systemCall(operation: "open", path: sparePath, errno: errno)
+        }
+        do throws(FileStoreError) {
+            return try fill(fd, tempName: spareName, fileName: fileName, data: data, sync: sync)
+        } catch {
+            close(fd)
+            unlink(sparePath)
+            throw error
+        }
+    }
+
+    /// Writes, optionally syncs and closes `fd` (on success only).
+    private func fill(_ fd: Int32, tempName: String, fileName: String, data: Data, sync: Bool) throws(FileStoreError) -> StagedFile {
+        let tempPath = filePath(tempName)
+        try Self.writeAll(data, to: fd, path: tempPath)
+        if sync {
+            guard fsync(fd) == 0 else { throw .systemCall(operation: "fsync", path: tempPath, errno: errno) }
+        }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw .systemCall(operation: "fstat", path: tempPath, errno: errno) }
+        close(fd)
+        return StagedFile(tempName: tempName, fileName: fileName, fingerprint: FileFingerprint(status))
+    }
+
+    /// Moves `name` aside as `spareName` and empties it, keeping its inode for a later
+    /// `stage(_:as:reusing:sync:)`. False when `name` did not exist.
+    func retire(_ name: String, as spareName: String) throws(FileStoreError) -> Bool {
+        guard rename(filePath(name), filePath(spareName)) == 0 else {
+            if errno == ENOENT { return false }
+            throw .systemCall(operation: "rename", path: filePath(name), errno: errno)
+        }
+        // Emptied now rather than at reuse: an acknowledged record holds tokens, and a
+        // removed record must not linger in readable form.
+        guard truncate(filePath(spareName), 0) == 0 else {
+            let code = errno
+            unlink(filePath(spareName))
+            throw .systemCall(operation: "truncate", path: filePath(spareName), errno: code)
+        }
+        return true
+    }
+
+    /// Every name in the directory that starts with `prefix` (hidden names included).
+    func names(startingWith prefix: String) throws(FileStoreError) -> [String] {
+        guard let stream = opendir(path) else {
+            throw .systemCall(operation: "opendir", path: path, errno: errno)
+        }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name.hasPrefix(prefix) { names.append(name) }
+        }
+        return names
     }
 
     /// Renames a staged file over its target (the fingerprint stays valid: a rename changes

@@ -322,7 +322,7 @@ extension Supervisor {
     // MARK: - Start-up recovery (SPEC §1)
 
     /// Applies every pending record whose consumed token is still the stored one, removes all
-    /// records, and only then may refreshes be scheduled.
+    /// records and spare files, and only then may refreshes be scheduled.
     func recoverPendingResults() async throws {
         let journal = PendingJournal(directory: directory.pendingDirectory)
         guard let lock = journal.lock(exclusive: true, waitingAtMost: config.workers.drainTimeout) else {
@@ -341,6 +341,8 @@ extension Supervisor {
             }
             try journal.remove(id: id)
         }
+        // Spares of workers gone (an exiting worker removes its own; a killed one cannot).
+        journal.removeSpares()
     }
 
     static func unixNow() -> Int64 { Int64(Date().timeIntervalSince1970) }

@@ -16,7 +16,7 @@ import Synchronization
 /// the pending lock is held shared, so a starting supervisor never reads a half-made journal.
 final class UpstreamCalls: Sendable {
     private let provider: Provider
-    private let journal: PendingJournal
+    private let journal: PendingJournalWriter
     private let link: SupervisorLink
     private let logger: Logger
     /// Calls started, and whether new ones may start. One lock for both: a call either
@@ -32,7 +32,7 @@ final class UpstreamCalls: Sendable {
 
     init(provider: Provider, journal: PendingJournal, link: SupervisorLink, logger: Logger) {
         self.provider = provider
-        self.journal = journal
+        self.journal = PendingJournalWriter(journal: journal)
         self.link = link
         self.logger = logger
     }
@@ -59,7 +59,7 @@ final class UpstreamCalls: Sendable {
         // once ours is gone. A worker that cannot take the lock at once, or whose supervisor
         // connection is already closed, is an orphan: calling now would consume a refresh
         // token that the new supervisor is about to use too.
-        guard let lock = journal.lock(exclusive: false, waitingAtMost: .zero), link.isActive else {
+        guard let lock = journal.journal.lock(exclusive: false, waitingAtMost: .zero), link.isActive else {
             logger.warning("refresh not started: the supervisor is gone", metadata: ["account": "\(request.accountID)"])
             await link.send(.refreshResult(RefreshResult(
                 requestID: request.requestID, accountID: request.accountID,
@@ -78,7 +78,8 @@ final class UpstreamCalls: Sendable {
             consumedTokenSHA256: SHA256.hexDigest(Array(request.refreshToken.utf8)),
             httpStatus: answer.status, body: answer.body, retryAfterSeconds: answer.retryAfter, error: answer.error)
         do {
-            try journal.write(PendingRecord(provider: provider.rawValue, result: result).encoded(), id: request.requestID)
+            // Group-committed with the other results finishing now (one flush for all).
+            try await journal.write(PendingRecord(provider: provider.rawValue, result: result).encoded(), id: request.requestID)
         } catch {
             // Not durable, so not reported as a result: the supervisor sees a failed call and
             // retries later. Should the upstream have rotated the token, only this log knows.
@@ -92,9 +93,12 @@ final class UpstreamCalls: Sendable {
         await link.send(.refreshResult(result))
     }
 
-    func acknowledged(_ requestID: String) {
+    /// The journal's spare files go with this process (before it exits).
+    func removeSpares() { journal.removeSpares() }
+
+    func acknowledged(_ requestID: String) async {
         do {
-            try journal.remove(id: requestID)
+            try await journal.remove(id: requestID)
         } catch {
             logger.error("cannot remove a pending record", metadata: ["request": "\(requestID)", "error": "\(error)"])
         }

@@ -74,7 +74,8 @@ actor WorkerRuntime {
             guard let config else { return }
             Task { [calls] in await calls.refresh(request, config: config) }
         case .refreshAck(let requestID):
-            calls.acknowledged(requestID)
+            // Off the actor: the removal is a system call, and the next messages must not wait.
+            Task { [calls] in await calls.acknowledged(requestID) }
         case .quota(let request):
             guard let config else { return }
             let account = pool.accounts[request.accountID]
@@ -120,6 +121,7 @@ actor WorkerRuntime {
         while calls.callsInFlight > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
+        if calls.callsInFlight == 0 { calls.removeSpares() }
         logger.info("exiting")
         exit(0)
     }
