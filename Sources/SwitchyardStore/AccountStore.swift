@@ -43,6 +43,14 @@ public protocol AccountStore: Sendable {
     /// write fails part-way, the accounts written so far stay written and durable.
     func saveMany(_ accounts: [Account]) async throws
 
+    /// `saveMany` for a writer that computed each account from this instance's view of it
+    /// (the supervisor): a record another writer changed, removed, created or broke since
+    /// this instance last read or wrote it is left as it is, and its id returned. The caller
+    /// takes the change in (`scanForChanges`) and computes again, so a hand edit made while a
+    /// refresh result was being stored is neither lost nor overwritten with stale tokens.
+    /// The others are written as `saveMany` writes them.
+    func saveManyIfUnchanged(_ accounts: [Account]) async throws -> [String]
+
     /// Deletes the account stored under `id`, durably. Returns false when there was none.
     /// Throws (and deletes nothing) when the record is unusable (a problem).
     @discardableResult

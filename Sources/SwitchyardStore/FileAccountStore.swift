@@ -7,6 +7,9 @@ import SwitchyardCore
 ///
 /// - Writes are atomic and durable (`AccountDirectory` states the order); `saveMany` syncs
 ///   the directory once for the whole batch.
+/// - `saveManyIfUnchanged` compares each file's fingerprint with the one this instance last
+///   read or wrote right before renaming over it: the supervisor never replaces a hand edit
+///   it has not seen yet.
 /// - Only `*.json` names that do not start with `.` are account files: temp files
 ///   (`.<id>.json.tmp-…`) and anything else in the directory are ignored.
 /// - A file that cannot be used — not JSON, lacks tokens, a known field of the wrong type,
@@ -60,10 +63,22 @@ public actor FileAccountStore: AccountStore {
     }
 
     public func saveMany(_ accounts: [Account]) throws {
-        guard !accounts.isEmpty else { return }
+        _ = try write(accounts, onlyOverWhatWasSeen: false)
+    }
+
+    public func saveManyIfUnchanged(_ accounts: [Account]) throws -> [String] {
+        try write(accounts, onlyOverWhatWasSeen: true)
+    }
+
+    /// With `onlyOverWhatWasSeen`, a file is replaced only while it is the version this
+    /// instance last read or wrote (same fingerprint), or created only while still absent;
+    /// the others' ids are returned. Checked right before each rename, after the batch's
+    /// flush, so the window for an edit to slip between check and rename is one system call.
+    private func write(_ accounts: [Account], onlyOverWhatWasSeen: Bool) throws -> [String] {
+        guard !accounts.isEmpty else { return [] }
         for account in accounts {
             guard AccountID.isValid(account.id) else { throw FileStoreError.invalidAccountID(account.id) }
-            try refuseIfMalformed(Self.fileName(for: account.id))
+            if !onlyOverWhatWasSeen { try refuseIfMalformed(Self.fileName(for: account.id)) }
         }
         var staged: [AccountDirectory.StagedFile] = []
         staged.reserveCapacity(accounts.count)
@@ -78,8 +93,14 @@ public actor FileAccountStore: AccountStore {
             staged.forEach(files.discard)
             throw error
         }
+        var changedByOthers: [String] = []
         for (index, file) in staged.enumerated() {
             do {
+                if onlyOverWhatWasSeen, try !isAsLastSeen(file.fileName) {
+                    files.discard(file)
+                    changedByOthers.append(Self.id(of: file.fileName))
+                    continue
+                }
                 try files.commit(file)
             } catch {
                 staged[(index + 1)...].forEach(files.discard)
@@ -89,7 +110,17 @@ public actor FileAccountStore: AccountStore {
             }
             known[file.fileName] = KnownFile(fingerprint: file.fingerprint, entry: .account(id: Self.id(of: file.fileName)))
         }
-        try files.syncDirectory()
+        if changedByOthers.count < staged.count { try files.syncDirectory() }
+        return changedByOthers
+    }
+
+    /// True when `name` is what this instance last read or wrote: the same readable version,
+    /// or absent and never seen.
+    private func isAsLastSeen(_ name: String) throws -> Bool {
+        let current = try files.fingerprint(of: name)
+        guard let file = known[name] else { return current == nil }
+        guard case .account = file.entry, let seen = file.fingerprint else { return false }
+        return current == seen
     }
 
     @discardableResult

@@ -25,7 +25,7 @@ struct RefreshState {
     /// Due, but their provider has no connected worker yet; rescheduled when one connects.
     var waitingForWorker: Set<String> = []
     /// Results classified and waiting for the next group commit to the store.
-    var commitQueue: [PendingWrite] = []
+    var commitQueue: [QueuedWrite] = []
     var committing = false
     /// Accounts whose call has ended but whose result is not stored yet: no slot is held for
     /// them (the call is over), but they must not be refreshed again before the store holds
@@ -141,7 +141,7 @@ extension Supervisor {
     /// computed against the account as it is when its batch is written — never against a copy
     /// taken before an await, which could put back a refresh token that was just replaced.
     func enqueueWrite(_ write: PendingWrite) {
-        refreshing.commitQueue.append(write)
+        refreshing.commitQueue.append(QueuedWrite(write: write))
         guard !refreshing.committing else { return }
         refreshing.committing = true
         // Off the caller's path: the caller is the worker connection's reader, which must go
@@ -149,50 +149,76 @@ extension Supervisor {
         Task { await self.commitWrites() }
     }
 
+    /// A write whose account file another writer changed meanwhile (an operator's editor,
+    /// `cp` of new credentials) is not stored over that change: the change is taken into the
+    /// registry and the write computed again on it, at most this many times; after that it
+    /// is dropped (a refresh result stays in pending/ for the next start, unacknowledged).
+    static let maximumWriteConflicts = 3
+
     private func commitWrites() async {
         while !refreshing.commitQueue.isEmpty {
             let batch = refreshing.commitQueue
             refreshing.commitQueue = []
             var changed: [String: Account] = [:]
             var order: [String] = []
-            var acks: [(String, WorkerGeneration)] = []
-            var refreshed: [String] = []
-            var waiting: [(String, CheckedContinuation<Account?, Never>)] = []
-            for write in batch {
+            for queued in batch {
+                let write = queued.write
                 let id = write.accountID
-                guard let base = changed[id] ?? accounts[id] else {
-                    if case .operatorChange(_, _, _, let done) = write { done.resume(returning: nil) }
-                    continue
-                }
-                if case .refresh(let result, _, let ackTo) = write {
-                    refreshed.append(id)
-                    if let ackTo { acks.append((result.requestID, ackTo)) }
-                }
-                if case .operatorChange(_, _, _, let done) = write { waiting.append((id, done)) }
+                guard let base = changed[id] ?? accounts[id] else { continue }
                 guard let updated = computeWrite(write, on: base), updated != base else { continue }
                 if changed[id] == nil { order.append(id) }
                 changed[id] = updated
             }
+            let conflicted: Set<String>
             do {
-                try await store.saveMany(order.compactMap { changed[$0] })
-                CrashPoint.refreshAfterStore.reached()
-                for id in order { if let account = changed[id] { accountChanged(account) } }
-                for (requestID, generation) in acks { send(.refreshAck(requestID: requestID), to: generation) }
-                for id in refreshed {
-                    refreshing.awaitingCommit.remove(id)
-                    finishRefresh(id)
-                }
-                for (id, done) in waiting { done.resume(returning: accounts[id]) }
+                conflicted = Set(try await store.saveManyIfUnchanged(order.compactMap { changed[$0] }))
             } catch {
-                for (_, done) in waiting { done.resume(returning: nil) }
+                for queued in batch { if case .operatorChange(_, _, _, let done) = queued.write { done.resume(returning: nil) } }
                 // Nothing acknowledged: the results stay in pending/ and are applied at the next
                 // start. Those accounts are not refreshed again before that: their next call
                 // would present a token the upstream has already replaced.
                 logger.critical("cannot store account changes; refreshes of these accounts stop until a restart",
                                 metadata: ["accounts": "\(order.joined(separator: ","))", "error": "\(error)"])
+                continue
+            }
+            CrashPoint.refreshAfterStore.reached()
+            for id in order where !conflicted.contains(id) { if let account = changed[id] { accountChanged(account) } }
+            var retry: [QueuedWrite] = []
+            for queued in batch {
+                let id = queued.write.accountID
+                if conflicted.contains(id) {
+                    if queued.conflicts + 1 < Self.maximumWriteConflicts {
+                        retry.append(QueuedWrite(write: queued.write, conflicts: queued.conflicts + 1))
+                        continue
+                    }
+                    logger.error("account file keeps changing under a write; write dropped", metadata: ["account": "\(id)"])
+                    if case .operatorChange(_, _, _, let done) = queued.write { done.resume(returning: nil) }
+                    if case .refresh = queued.write { refreshStored(id) }
+                    continue
+                }
+                switch queued.write {
+                case .refresh(let result, _, let ackTo):
+                    if let ackTo { send(.refreshAck(requestID: result.requestID), to: ackTo) }
+                    refreshStored(id)
+                case .operatorChange(_, _, _, let done):
+                    done.resume(returning: accounts[id])
+                case .quota:
+                    break
+                }
+            }
+            if !retry.isEmpty {
+                logger.info("account files changed by another writer; taking the change in before writing",
+                            metadata: ["accounts": "\(conflicted.sorted().joined(separator: ","))"])
+                await takeInStoreChanges()
+                refreshing.commitQueue.insert(contentsOf: retry, at: 0)
             }
         }
         refreshing.committing = false
+    }
+
+    private func refreshStored(_ id: String) {
+        refreshing.awaitingCommit.remove(id)
+        finishRefresh(id)
     }
 
     /// The account after one write, or nil when the write no longer applies.
@@ -352,6 +378,12 @@ extension Supervisor {
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
+}
+
+/// A write in the queue, with how often another writer's change got in its way.
+struct QueuedWrite {
+    let write: PendingWrite
+    var conflicts = 0
 }
 
 /// One change of an account's stored state, applied by the write queue.

@@ -34,6 +34,8 @@ public actor Supervisor {
     var pingSequence: UInt64 = 0
     var lastPing = ContinuousClock.now
     var exitWaiters: [CheckedContinuation<Void, Never>] = []
+    /// The scan of accounts-dir under way, if any (see `takeInStoreChanges`).
+    var storeScan: Task<Void, Never>?
     var refreshing: RefreshState
     var quotas: QuotaState
     let refreshWake: AsyncStream<Void>.Continuation
@@ -85,16 +87,43 @@ public actor Supervisor {
     /// Polls accounts-dir for files added, changed or removed by hand (SPEC §2: within 2 s).
     func watchAccountsDirectory() async {
         while !Task.isCancelled && !shuttingDown {
-            try? await Task.sleep(for: .seconds(1))
-            do {
-                let changes = try await store.scanForChanges()
-                if changes.upserted.isEmpty && changes.removedIDs.isEmpty && changes.problems == problems { continue }
-                for account in changes.upserted { accountChanged(account) }
-                for id in changes.removedIDs { accountRemoved(id) }
-                setProblems(changes.problems)
-            } catch {
-                logger.error("cannot scan the accounts directory", metadata: ["error": "\(error)"])
-            }
+            try? await Task.sleep(for: Self.scanInterval)
+            await takeInStoreChanges()
+        }
+    }
+
+    /// 1 s. Test-only: `SWITCHYARD_TEST_SCAN_INTERVAL_MS` stretches it, so that a test can
+    /// make a hand edit that only the write queue's own check can notice.
+    static let scanInterval: Duration = {
+        guard let text = ProcessInfo.processInfo.environment["SWITCHYARD_TEST_SCAN_INTERVAL_MS"], let ms = Int64(text), ms > 0 else {
+            return .seconds(1)
+        }
+        return .milliseconds(ms)
+    }()
+
+    /// Scans the store for others' changes and applies them to the registry; returns once
+    /// every change the store has reported is applied. Scans run one after another: a caller
+    /// that finds one under way waits for it and then scans again, so it never acts on the
+    /// registry while a change the store already handed out is still on its way to it.
+    func takeInStoreChanges() async {
+        let previous = storeScan
+        let scan = Task {
+            await previous?.value
+            await self.scanStoreAndApply()
+        }
+        storeScan = scan
+        await scan.value
+    }
+
+    private func scanStoreAndApply() async {
+        do {
+            let changes = try await store.scanForChanges()
+            if changes.upserted.isEmpty && changes.removedIDs.isEmpty && changes.problems == problems { return }
+            for account in changes.upserted { accountChanged(account) }
+            for id in changes.removedIDs { accountRemoved(id) }
+            setProblems(changes.problems)
+        } catch {
+            logger.error("cannot scan the accounts directory", metadata: ["error": "\(error)"])
         }
     }
 

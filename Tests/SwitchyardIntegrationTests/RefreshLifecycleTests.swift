@@ -203,6 +203,47 @@ final class RefreshLifecycleTests: XCTestCase {
     }
 }
 
+/// An operator's hand edit and the supervisor's writes (SPEC §2, §5): neither loses the other.
+final class HandEditTests: XCTestCase {
+    /// The edit lands while a refresh call is in flight, and the watcher is slowed down so
+    /// that only the write queue's compare-before-replace can notice it: the result, which
+    /// consumed the token the edit replaced, must not overwrite the imported credentials.
+    func testAHandEditDuringARefreshIsNeitherLostNorOverwritten() throws {
+        let sim = try Simulator()
+        try sim.post("/_sim/accounts", [
+            "provider": "codex", "id": "old", "refresh_token": "old-rt-0", "access_token": "old-at-0",
+            "refresh": "slow", "latency_ms": 1500, "usage": "ok", "api": "ok",
+        ])
+        try sim.post("/_sim/accounts", [
+            "provider": "codex", "id": "new", "refresh_token": "new-rt-0", "access_token": "new-at-0",
+            "refresh": "ok", "usage": "ok", "api": "ok",
+        ])
+        let daemon = try TestDaemon(providers: ["codex"], upstreams: ["codex": sim.providerConfig("codex")])
+        let id = "codex-000000000001"
+        try daemon.writeAccount(id: id, provider: "codex", refreshToken: "old-rt-0", accessToken: "old-at-0")
+        try daemon.startDaemon(environment: ["SWITCHYARD_TEST_SCAN_INTERVAL_MS": "3600000"])
+        XCTAssertTrue(eventually { (try sim.stats()["token_calls"] as? Int ?? 0) >= 1 }, daemon.log())
+
+        // New credentials copied in by hand, not due for a day.
+        try daemon.writeAccount(id: id, provider: "codex", refreshToken: "new-rt-0", accessToken: "new-at-0",
+                                expiresIn: 86_400, extra: ["label": "copied by hand"])
+        XCTAssertTrue(eventually { try sim.account("old")["refresh_token"] as? String != "old-rt-0" }, "the slow refresh completes upstream")
+        XCTAssertTrue(eventually { daemon.log().contains("account files changed by another writer") }, daemon.log())
+        XCTAssertTrue(eventually { (try? FileManager.default.contentsOfDirectory(atPath: daemon.stateDir + "/pending"))?
+            .filter { $0.hasSuffix(".json") }.isEmpty == true }, "the result is acknowledged")
+
+        let stored = try daemon.readAccount(id)
+        XCTAssertEqual(stored["refresh_token"] as? String, "new-rt-0", "the imported token is kept")
+        XCTAssertEqual(stored["access_token"] as? String, "new-at-0")
+        XCTAssertEqual(stored["label"] as? String, "copied by hand")
+        // The registry took the edit in without the watcher: the API shows it.
+        let shown = daemon.cli("accounts", "show", id)
+        XCTAssertTrue(shown.stdout.contains("copied by hand"), shown.stdout + shown.stderr)
+        XCTAssertEqual(try sim.stats()["reuses"] as? Int, 0)
+        XCTAssertEqual(daemon.cli("stop").code, 0)
+    }
+}
+
 /// Quota reads (SPEC §6.3): their own schedule and backoff, apart from refreshes.
 final class QuotaReadTests: XCTestCase {
     func testClaudeUsage403RecordsUnavailableAndArmsNoBackoff() throws {

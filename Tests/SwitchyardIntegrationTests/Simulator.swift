@@ -82,7 +82,7 @@ extension TestDaemon {
         object.merge(extra) { _, new in new }
         try FileManager.default.createDirectory(atPath: accountsDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        FileManager.default.createFile(atPath: accountsDir + "/\(id).json", contents: data, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: accountsDir + "/\(id).json", contents: data, attributes: [.posixPermissions: 0o600])
     }
 
     func readAccount(_ id: String) throws -> [String: Any] {

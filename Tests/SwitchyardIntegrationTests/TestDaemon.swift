@@ -107,8 +107,8 @@ final class TestDaemon {
                    stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    func startDaemon(file: StaticString = #filePath, line: UInt = #line) throws {
-        let run = cli("start", "--daemon")
+    func startDaemon(environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws {
+        let run = cli(["start", "--daemon"], environment: environment)
         guard run.code == 0 else { throw TestFailure("start --daemon exited \(run.code): \(run.stderr)\n\(log())") }
     }
 

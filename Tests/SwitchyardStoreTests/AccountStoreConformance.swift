@@ -30,6 +30,7 @@ struct AccountStoreConformance: Sendable {
         Check(name: "scan ignores own writes") { try await $0.checkScanIgnoresOwnWrites() },
         Check(name: "scan sees external changes") { try await $0.checkScanSeesExternalChanges() },
         Check(name: "scan before loadAll") { try await $0.checkScanBeforeLoadAll() },
+        Check(name: "saveManyIfUnchanged leaves others' changes") { try await $0.checkSaveIfUnchangedLeavesOthersChanges() },
     ]
 
     // MARK: - Fixtures
@@ -206,5 +207,45 @@ struct AccountStoreConformance: Sendable {
         let changes = try await fresh.scanForChanges()
         XCTAssertEqual(changes.upserted, [Self.simpleAccount("claude-a")])
         XCTAssertEqual(changes.removedIDs, [])
+    }
+
+    func checkSaveIfUnchangedLeavesOthersChanges() async throws {
+        let store = try await makeStore()
+        try await store.saveMany(["claude-mine", "claude-edit", "claude-gone"].map { Self.simpleAccount($0) })
+        let other = try await openPeer(store)
+        var edited = Self.simpleAccount("claude-edit", token: "imported-by-hand")
+        edited.label = "hand edit"
+        try await other.save(edited)
+        try await other.remove(id: "claude-gone")
+        try await other.save(Self.simpleAccount("claude-new", token: "made-elsewhere"))
+
+        let ours = ["claude-mine", "claude-edit", "claude-gone", "claude-new", "claude-fresh"]
+            .map { Self.simpleAccount($0, token: "stale-computation") }
+        let left = try await store.saveManyIfUnchanged(ours)
+        XCTAssertEqual(Set(left), ["claude-edit", "claude-gone", "claude-new"], "what another writer touched is left alone")
+        let handEdited = try await store.account(id: "claude-edit")
+        XCTAssertEqual(handEdited, edited, "the hand edit is not overwritten")
+        let gone = try await store.account(id: "claude-gone")
+        XCTAssertNil(gone, "a removed account is not brought back")
+        let madeElsewhere = try await store.account(id: "claude-new")
+        XCTAssertEqual(madeElsewhere, Self.simpleAccount("claude-new", token: "made-elsewhere"))
+        let mine = try await store.account(id: "claude-mine")
+        XCTAssertEqual(mine, Self.simpleAccount("claude-mine", token: "stale-computation"))
+        let fresh = try await store.account(id: "claude-fresh")
+        XCTAssertEqual(fresh, Self.simpleAccount("claude-fresh", token: "stale-computation"),
+                       "an id nobody has written is created")
+
+        // Once the change is taken in, a write computed from it goes through.
+        let changes = try await store.scanForChanges()
+        XCTAssertEqual(changes.upserted.map(\.id), ["claude-edit", "claude-new"])
+        XCTAssertEqual(changes.removedIDs, ["claude-gone"])
+        var recomputed = edited
+        recomputed.refreshToken = "rotated-after-the-edit"
+        let again = try await store.saveManyIfUnchanged([recomputed])
+        XCTAssertEqual(again, [])
+        let stored = try await store.account(id: "claude-edit")
+        XCTAssertEqual(stored, recomputed)
+        let quiet = try await store.scanForChanges()
+        XCTAssertTrue(quiet.isEmpty, "own conditional writes are not reported back")
     }
 }

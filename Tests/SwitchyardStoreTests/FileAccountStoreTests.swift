@@ -124,6 +124,27 @@ final class FileAccountStoreTests: XCTestCase {
         XCTAssertEqual(try cases.map { try snapshot(of: $0.file) }, before, "bytes, inode and mtime unchanged")
     }
 
+    func testAFileBrokenByHandIsLeftAloneWithoutFailingTheRestOfABatch() async throws {
+        let store = FileAccountStore(directory: directory)
+        try await store.saveMany([AccountStoreConformance.simpleAccount("claude-a"), AccountStoreConformance.simpleAccount("claude-b")])
+        try write("claude-b.json", "{half an edit")
+        let before = try snapshot(of: "claude-b.json")
+        let left = try await store.saveManyIfUnchanged([
+            AccountStoreConformance.simpleAccount("claude-a", token: "new"), AccountStoreConformance.simpleAccount("claude-b", token: "new"),
+        ])
+        XCTAssertEqual(left, ["claude-b"])
+        XCTAssertEqual(try snapshot(of: "claude-b.json"), before, "the broken file is untouched")
+        let storedA = try await store.account(id: "claude-a")
+        XCTAssertEqual(storedA, AccountStoreConformance.simpleAccount("claude-a", token: "new"))
+        // Still a problem after the scan took it in: never overwritten, always reported.
+        let changes = try await store.scanForChanges()
+        XCTAssertEqual(changes.removedIDs, ["claude-b"])
+        let leftAgain = try await store.saveManyIfUnchanged([AccountStoreConformance.simpleAccount("claude-b")])
+        XCTAssertEqual(leftAgain, ["claude-b"])
+        XCTAssertEqual(try snapshot(of: "claude-b.json"), before)
+        XCTAssertEqual(try listing().filter { $0.hasPrefix(".") }, [], "no temp file is left")
+    }
+
     func testIgnoresTempAndOtherFiles() async throws {
         let good = AccountStoreConformance.simpleAccount("claude-a")
         try write("claude-a.json", String(decoding: AccountFileCodec.encode(good), as: UTF8.self))
