@@ -28,10 +28,33 @@ extension Supervisor {
     }
 
     func pushUpsert(_ changed: [Account]) {
-        for account in changed {
-            guard let slot = slots[account.provider] else { continue }
+        if poolUpsertsHeld != nil {
+            for account in changed { poolUpsertsHeld?[account.provider, default: []].append(Self.poolEntry(account)) }
+            return
+        }
+        var byProvider: [Provider: [PoolAccount]] = [:]
+        for account in changed { byProvider[account.provider, default: []].append(Self.poolEntry(account)) }
+        sendUpserts(byProvider)
+    }
+
+    /// Runs `body` with pool upserts gathered, then sends them per provider in as few lines
+    /// as the line bound allows: a batch of stored refresh results is one `pool_upsert`, not
+    /// one line per account. Removals are not held: `body` must not remove an account whose
+    /// upsert it holds (the removal would overtake it).
+    func holdingPoolUpserts(_ body: () -> Void) {
+        poolUpsertsHeld = [:]
+        body()
+        let held = poolUpsertsHeld ?? [:]
+        poolUpsertsHeld = nil
+        sendUpserts(held)
+    }
+
+    private func sendUpserts(_ byProvider: [Provider: [PoolAccount]]) {
+        for (provider, entries) in byProvider {
+            guard let slot = slots[provider] else { continue }
+            let batches = PoolBatcher.batches(entries)
             for generation in slot.live where generation.isConnected {
-                send(.poolUpsert([Self.poolEntry(account)]), to: generation)
+                for batch in batches { send(.poolUpsert(batch), to: generation) }
             }
         }
     }

@@ -182,7 +182,10 @@ extension Supervisor {
                 continue
             }
             CrashPoint.refreshAfterStore.reached()
-            for id in order where !conflicted.contains(id) { if let account = changed[id] { accountChanged(account) } }
+            // Each account once, so no removal overtakes a held upsert of the same account.
+            holdingPoolUpserts {
+                for id in order where !conflicted.contains(id) { if let account = changed[id] { accountChanged(account) } }
+            }
             var retry: [QueuedWrite] = []
             for queued in batch {
                 let id = queued.write.accountID

@@ -95,7 +95,7 @@ extension Supervisor {
 
     /// Checks a `hello`; on success the generation is attached to `outbox` and receives its
     /// config and pool. Returns nil (the caller closes the connection) for a wrong token or protocol.
-    func hello(_ hello: Hello, outbox: AsyncStream<ByteBuffer>.Continuation) -> (Provider, Int)? {
+    func hello(_ hello: Hello, outbox: LineOutbox) -> (Provider, Int)? {
         guard hello.protocol == WireCodec.protocolVersion else {
             logger.error("worker connection refused: protocol \(hello.protocol) is not \(WireCodec.protocolVersion)")
             return nil
@@ -205,7 +205,7 @@ extension Supervisor {
     // MARK: - Outbox
 
     func send(_ message: SupervisorMessage, to generation: WorkerGeneration) {
-        generation.outbox?.yield(WireCodec.encode(message))
+        generation.outbox?.send(WireCodec.encode(message))
     }
 
     static func makeToken() -> String {

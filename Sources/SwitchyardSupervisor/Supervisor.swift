@@ -34,6 +34,8 @@ public actor Supervisor {
     var pingSequence: UInt64 = 0
     var lastPing = ContinuousClock.now
     var exitWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Pool upserts gathered by `holdingPoolUpserts`, nil when they are sent at once.
+    var poolUpsertsHeld: [Provider: [PoolAccount]]?
     /// The scan of accounts-dir under way, if any (see `takeInStoreChanges`).
     var storeScan: Task<Void, Never>?
     var refreshing: RefreshState

@@ -16,7 +16,8 @@ import Glibc
 final class UnixLineServer: Sendable {
     typealias Lines = NIOAsyncChannelInboundStream<ByteBuffer>
     typealias Writer = NIOAsyncChannelOutboundWriter<ByteBuffer>
-    typealias Handler = @Sendable (Lines, Writer) async -> Void
+    /// The channel is given too, for writers that bypass the async writer (`LineOutbox`).
+    typealias Handler = @Sendable (Lines, Writer, any Channel) async -> Void
 
     private let channel: any Channel
     let path: String
@@ -45,8 +46,9 @@ final class UnixLineServer: Sendable {
                         for try await connection in inbound {
                             group.addTask {
                                 do {
+                                    let channel = connection.channel
                                     try await connection.executeThenClose { lines, writer in
-                                        await handler(lines, writer)
+                                        await handler(lines, writer, channel)
                                     }
                                 } catch {
                                     logger.debug("connection closed", metadata: ["error": "\(error)"])

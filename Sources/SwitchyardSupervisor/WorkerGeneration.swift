@@ -1,5 +1,6 @@
 import NIOCore
 import SwitchyardCore
+import SwitchyardProtocol
 
 /// One spawned worker process of one provider, as the supervisor tracks it.
 /// Owned and mutated by the `Supervisor` actor only.
@@ -12,7 +13,7 @@ final class WorkerGeneration {
     var pid: Int32?
     var state: WorkerState = .starting
     /// Set once `hello` was accepted; lines written here go to this worker in order.
-    var outbox: AsyncStream<ByteBuffer>.Continuation?
+    var outbox: LineOutbox?
     var lastHeard: ContinuousClock.Instant
     var acceptingSince: ContinuousClock.Instant?
     /// True once the supervisor itself asked it to go (drain, shutdown, hand-over): its exit is no crash.

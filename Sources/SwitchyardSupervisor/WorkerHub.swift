@@ -10,12 +10,12 @@ import SwitchyardProtocol
 /// connection, closed with a logged reason; the supervisor itself never fails on input.
 enum WorkerHub {
     static func start(path: String, supervisor: Supervisor, logger: Logger) async throws -> UnixLineServer {
-        try await UnixLineServer.start(path: path, logger: logger) { lines, writer in
-            await serve(lines: lines, writer: writer, supervisor: supervisor, logger: logger)
+        try await UnixLineServer.start(path: path, logger: logger) { lines, _, channel in
+            await serve(lines: lines, channel: channel, supervisor: supervisor, logger: logger)
         }
     }
 
-    private static func serve(lines: UnixLineServer.Lines, writer: UnixLineServer.Writer, supervisor: Supervisor, logger: Logger) async {
+    private static func serve(lines: UnixLineServer.Lines, channel: any Channel, supervisor: Supervisor, logger: Logger) async {
         var iterator = lines.makeAsyncIterator()
         let first: ByteBuffer?
         do {
@@ -29,18 +29,11 @@ enum WorkerHub {
             logger.error("worker connection closed: the first line is not a hello")
             return
         }
-        let (outbox, continuation) = AsyncStream<ByteBuffer>.makeStream()
-        guard let (provider, number) = await supervisor.hello(hello, outbox: continuation) else { return }
-        await withDiscardingTaskGroup { group in
-            group.addTask {
-                for await bytes in outbox {
-                    do { try await writer.write(bytes) } catch { break }
-                }
-            }
-            await relay(&iterator, provider: provider, number: number, supervisor: supervisor, logger: logger)
-            await supervisor.disconnected(provider, number)
-            continuation.finish()
-        }
+        let outbox = LineOutbox(channel: channel)
+        guard let (provider, number) = await supervisor.hello(hello, outbox: outbox) else { return }
+        await relay(&iterator, provider: provider, number: number, supervisor: supervisor, logger: logger)
+        await supervisor.disconnected(provider, number)
+        outbox.finish()
     }
 
     private static func relay(_ iterator: inout UnixLineServer.Lines.AsyncIterator, provider: Provider, number: Int,

@@ -7,10 +7,11 @@ import SwitchyardProtocol
 ///
 /// Messages in arrive through `messages` in order; the sequence ends when the supervisor
 /// goes away (end of file), which the worker treats as "supervisor lost" (SPEC §1).
-/// `send` may be called from any task; lines are never interleaved.
+/// `send` may be called from any thread and never waits; lines go out in order, never
+/// interleaved, coalesced when many are sent at once (`LineOutbox`).
 struct SupervisorLink: Sendable {
     let messages: AsyncStream<SupervisorMessage>
-    private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    private let outbox: LineOutbox
     private let channel: any Channel
 
     /// False as soon as the connection's event loop has seen it close — which happens the
@@ -29,8 +30,9 @@ struct SupervisorLink: Sendable {
         return await withCheckedContinuation { linkReady in
             Task {
                 do {
-                    try await channel.executeThenClose { inbound, outbound in
-                        linkReady.resume(returning: SupervisorLink(messages: messages, outbound: outbound, channel: channel.channel))
+                    try await channel.executeThenClose { inbound, _ in
+                        linkReady.resume(returning: SupervisorLink(
+                            messages: messages, outbox: LineOutbox(channel: channel.channel), channel: channel.channel))
                         for try await line in inbound {
                             do {
                                 continuation.yield(try WireCodec.decodeSupervisorMessage(Array(line.readableBytesView)))
@@ -47,7 +49,12 @@ struct SupervisorLink: Sendable {
         }
     }
 
-    func send(_ message: WorkerMessage) async {
-        try? await outbound.write(WireCodec.encode(message))
+    func send(_ message: WorkerMessage) {
+        outbox.send(WireCodec.encode(message))
+    }
+
+    /// Returns once everything sent so far is written (before the process exits).
+    func written() async {
+        await outbox.written()
     }
 }

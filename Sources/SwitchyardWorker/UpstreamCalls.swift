@@ -61,7 +61,7 @@ final class UpstreamCalls: Sendable {
         // token that the new supervisor is about to use too.
         guard let lock = journal.journal.lock(exclusive: false, waitingAtMost: .zero), link.isActive else {
             logger.warning("refresh not started: the supervisor is gone", metadata: ["account": "\(request.accountID)"])
-            await link.send(.refreshResult(RefreshResult(
+            link.send(.refreshResult(RefreshResult(
                 requestID: request.requestID, accountID: request.accountID,
                 consumedTokenSHA256: SHA256.hexDigest(Array(request.refreshToken.utf8)),
                 error: "refresh not started: the supervisor connection is gone")))
@@ -87,10 +87,10 @@ final class UpstreamCalls: Sendable {
             let failed = RefreshResult(
                 requestID: request.requestID, accountID: request.accountID,
                 consumedTokenSHA256: result.consumedTokenSHA256, error: "journal write failed: \(error)")
-            await link.send(.refreshResult(failed))
+            link.send(.refreshResult(failed))
             return
         }
-        await link.send(.refreshResult(result))
+        link.send(.refreshResult(result))
     }
 
     /// The journal's spare files go with this process (before it exits).
@@ -106,7 +106,7 @@ final class UpstreamCalls: Sendable {
 
     func quota(_ request: QuotaRequest, account: PoolAccount?, config: WorkerConfig) async {
         guard let account else {
-            await link.send(.quotaResult(QuotaResult(requestID: request.requestID, accountID: request.accountID, error: "account not in this worker's pool")))
+            link.send(.quotaResult(QuotaResult(requestID: request.requestID, accountID: request.accountID, error: "account not in this worker's pool")))
             return
         }
         guard begin() else { return }
@@ -115,7 +115,7 @@ final class UpstreamCalls: Sendable {
             accessToken: account.accessToken, chatgptAccountID: account.chatgptAccountID,
             projectID: account.projectID, config: Self.providerConfig(provider, config))
         let answer = await perform(upstream, proxyURL: account.proxyURL, config: config)
-        await link.send(.quotaResult(QuotaResult(
+        link.send(.quotaResult(QuotaResult(
             requestID: request.requestID, accountID: request.accountID, httpStatus: answer.status,
             body: answer.body, retryAfterSeconds: answer.retryAfter, error: answer.error)))
     }

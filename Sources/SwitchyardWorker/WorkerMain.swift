@@ -60,7 +60,7 @@ public enum WorkerMain {
             provider: knownProvider, generation: generation, listenFD: listenFD, link: link,
             journal: PendingJournal(directory: pending), logger: logger)
         installSignalHandlers(runtime: runtime, logFile: environment[WorkerEnvironment.logFile])
-        await link.send(.hello(.init(
+        link.send(.hello(.init(
             provider: provider, pid: getpid(), protocol: WireCodec.protocolVersion, token: token, generation: generation)))
         return await runtime.run()
     }

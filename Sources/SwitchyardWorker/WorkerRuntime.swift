@@ -65,11 +65,11 @@ actor WorkerRuntime {
         case .stopAccepting:
             await server.stopAccepting()
             logger.info("stopped accepting")
-            await link.send(.acceptingStopped)
+            link.send(.acceptingStopped)
         case .drain:
             await drainAndExit(reason: "drain requested")
         case .ping(let seq):
-            await link.send(.pong(seq: seq))
+            link.send(.pong(seq: seq))
         case .refresh(let request):
             guard let config else { return }
             Task { [calls] in await calls.refresh(request, config: config) }
@@ -87,7 +87,7 @@ actor WorkerRuntime {
         if !readySent, config != nil, pool.isComplete {
             readySent = true
             logger.info("ready", metadata: ["accounts": "\(pool.count)", "generation": "\(generation)"])
-            await link.send(.ready)
+            link.send(.ready)
         }
     }
 
@@ -95,7 +95,7 @@ actor WorkerRuntime {
         do {
             try await server.startAccepting(idleTimeout: .milliseconds(config?.clientIdleTimeoutMs ?? 300_000))
             logger.info("accepting")
-            await link.send(.accepting)
+            link.send(.accepting)
         } catch {
             logger.error("cannot serve on the inherited socket", metadata: ["error": "\(error)"])
             exit(1)
@@ -123,6 +123,7 @@ actor WorkerRuntime {
         }
         if calls.callsInFlight == 0 { calls.removeSpares() }
         logger.info("exiting")
+        await link.written()
         exit(0)
     }
 }

@@ -14,16 +14,24 @@ enum JWTClaims {
         return JSONObjectReader(members: members, path: "id_token")
     }
 
-    /// base64url (RFC 4648 §5), padding optional.
+    /// base64url (RFC 4648 §5), padding optional. The alphabet is mapped byte by byte:
+    /// Foundation's `replacingOccurrences` was a visible cost on every Codex refresh.
     static func base64URLDecode(_ text: Substring) -> Data? {
-        var base64 = String(text).replacingOccurrences(of: "-", with: "+")
-            .replacingOccurrences(of: "_", with: "/")
-        switch base64.utf8.count % 4 {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(text.utf8.count + 2)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "-"): bytes.append(UInt8(ascii: "+"))
+            case UInt8(ascii: "_"): bytes.append(UInt8(ascii: "/"))
+            default: bytes.append(byte)
+            }
+        }
+        switch bytes.count % 4 {
         case 0: break
-        case 2: base64 += "=="
-        case 3: base64 += "="
+        case 2: bytes.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "=")])
+        case 3: bytes.append(UInt8(ascii: "="))
         default: return nil
         }
-        return Data(base64Encoded: base64)
+        return Data(base64Encoded: Data(bytes))
     }
 }
