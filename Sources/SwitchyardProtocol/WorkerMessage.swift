@@ -12,6 +12,9 @@ public enum WorkerMessage: Sendable, Equatable {
     /// Answer to `ping` with its `seq`.
     case pong(seq: UInt64)
     case stats(WorkerStats)
+    /// The token endpoint answered (or the call failed): the call no longer counts against
+    /// `refresh-concurrency`. Sent before the result is journaled; the result follows.
+    case refreshAnswered(requestID: String)
     /// Sent only after the result is durable in `pending/` (provisional payload).
     case refreshResult(RefreshResult)
     /// Provisional payload.
@@ -30,6 +33,7 @@ public enum WorkerMessage: Sendable, Equatable {
         case .acceptingStopped: Kind.acceptingStopped.rawValue
         case .pong: Kind.pong.rawValue
         case .stats: Kind.stats.rawValue
+        case .refreshAnswered: Kind.refreshAnswered.rawValue
         case .refreshResult: Kind.refreshResult.rawValue
         case .quotaResult: Kind.quotaResult.rawValue
         case .outcome: Kind.outcome.rawValue
@@ -41,10 +45,12 @@ public enum WorkerMessage: Sendable, Equatable {
         case hello, ready, accepting, pong, stats, outcome
         case acceptingStopped = "accepting_stopped"
         case refreshResult = "refresh_result", quotaResult = "quota_result"
+        case refreshAnswered = "refresh_answered"
     }
 
     enum Key: String, CodingKey {
         case seq
+        case requestID = "request_id"
     }
 }
 
@@ -66,6 +72,8 @@ extension WorkerMessage: Codable {
         case .acceptingStopped: return .acceptingStopped
         case .pong: return .pong(seq: try decoder.container(keyedBy: Key.self).decode(UInt64.self, forKey: .seq))
         case .stats: return .stats(try WorkerStats(from: decoder))
+        case .refreshAnswered:
+            return .refreshAnswered(requestID: try decoder.container(keyedBy: Key.self).decode(String.self, forKey: .requestID))
         case .refreshResult: return .refreshResult(try RefreshResult(from: decoder))
         case .quotaResult: return .quotaResult(try QuotaResult(from: decoder))
         case .outcome: return .outcome(try Outcome(from: decoder))
@@ -81,6 +89,9 @@ extension WorkerMessage: Codable {
             var fields = encoder.container(keyedBy: Key.self)
             try fields.encode(seq, forKey: .seq)
         case .stats(let stats): try stats.encode(to: encoder)
+        case .refreshAnswered(let requestID):
+            var fields = encoder.container(keyedBy: Key.self)
+            try fields.encode(requestID, forKey: .requestID)
         case .refreshResult(let result): try result.encode(to: encoder)
         case .quotaResult(let result): try result.encode(to: encoder)
         case .outcome(let outcome): try outcome.encode(to: encoder)
@@ -95,6 +106,7 @@ extension WorkerMessage: CustomStringConvertible {
         case .hello(let hello): "hello(\(hello))"
         case .pong(let seq): "pong(seq: \(seq))"
         case .stats(let stats): "stats(in_flight: \(stats.inFlight), requests_total: \(stats.requestsTotal))"
+        case .refreshAnswered(let requestID): "refresh_answered(request_id: \(requestID))"
         case .refreshResult(let result): "refresh_result(\(result))"
         case .quotaResult(let result): "quota_result(\(result))"
         case .outcome(let outcome):

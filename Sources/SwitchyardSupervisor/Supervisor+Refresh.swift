@@ -10,6 +10,8 @@ struct InFlightRefresh {
     let provider: Provider
     let generation: Int
     let consumedTokenSHA256: String
+    /// The worker said the upstream answered: the slot is free, the result is on its way.
+    var answered = false
 }
 
 /// The refresh scheduler's state, kept in the actor.
@@ -124,17 +126,29 @@ extension Supervisor {
     // MARK: - Results
 
     /// A worker's refresh result: classify, persist, push, then acknowledge (SPEC §1 order).
-    /// Results that arrive together are stored together (one file-system flush for the batch);
-    /// each call's slot stays taken until its result is durable, so the account cannot be
-    /// refreshed again with the token this result replaces.
+    /// Results that arrive together are stored together (one file-system flush for the batch).
+    /// The call's slot was freed by `refresh_answered` (or is freed now); the account stays
+    /// single-flight until its result is stored.
     func refreshResultArrived(_ result: RefreshResult, from generation: WorkerGeneration) {
         guard let flight = refreshing.inFlight.removeValue(forKey: result.requestID) else { return }
         CrashPoint.refreshBeforeStore.reached()
-        // The call is over: its slot is free now, the account stays single-flight until stored.
+        if !flight.answered { callEnded(flight) }
+        enqueueWrite(.refresh(result, flight.provider, ackTo: generation))
+    }
+
+    /// `refresh_answered`: the upstream call is over, its result not yet durable.
+    func refreshAnswered(_ requestID: String) {
+        guard let flight = refreshing.inFlight[requestID], !flight.answered else { return }
+        refreshing.inFlight[requestID]?.answered = true
+        callEnded(flight)
+    }
+
+    /// The call is over: its slot is free; the account stays single-flight until its result
+    /// is stored (it could otherwise be refreshed with the token that result replaces).
+    private func callEnded(_ flight: InFlightRefresh) {
         refreshing.awaitingCommit.insert(flight.accountID)
         refreshing.planner.finished(flight.accountID)
         wakeRefreshLoop()
-        enqueueWrite(.refresh(result, flight.provider, ackTo: generation))
     }
 
     /// Every change the supervisor makes to an account goes through this one queue, and is
@@ -342,8 +356,9 @@ extension Supervisor {
                 // which drops it (its consumed token is no longer the stored one).
                 refreshing.awaitingCommit.insert(flight.accountID)
                 enqueueWrite(.refresh(record.result, provider, ackTo: nil))
-            } else if let account = accounts[flight.accountID] {
-                scheduleRefresh(account)
+            } else {
+                refreshing.awaitingCommit.remove(flight.accountID)
+                if let account = accounts[flight.accountID] { scheduleRefresh(account) }
             }
         }
     }

@@ -136,6 +136,8 @@ extension Supervisor {
             generation.drainDeadline = .now + config.workers.drainTimeout
             send(.drain(deadlineMs: Int64(config.workers.drainTimeout.milliseconds)), to: generation)
             advanceHandOver(slot)
+        case .refreshAnswered(let requestID):
+            refreshAnswered(requestID)
         case .refreshResult(let result):
             refreshResultArrived(result, from: generation)
         case .quotaResult(let result):

@@ -73,6 +73,8 @@ final class UpstreamCalls: Sendable {
             refreshToken: request.refreshToken, clientID: request.clientID ?? config.clientID,
             clientSecret: request.clientSecret ?? config.clientSecret, config: settings)
         let answer = await perform(upstream, proxyURL: request.proxyURL, config: config)
+        // The call is over: its concurrency slot is free now, not once the journal is flushed.
+        link.send(.refreshAnswered(requestID: request.requestID))
         let result = RefreshResult(
             requestID: request.requestID, accountID: request.accountID,
             consumedTokenSHA256: SHA256.hexDigest(Array(request.refreshToken.utf8)),

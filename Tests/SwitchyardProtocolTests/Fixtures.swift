@@ -80,6 +80,7 @@ enum Fixtures {
         .pong(seq: 42),
         .stats(WorkerStats(inFlight: 3, requestsTotal: 1_000_000, rssBytes: 52_428_800)),
         .stats(WorkerStats(inFlight: 0, requestsTotal: 0)),
+        .refreshAnswered(requestID: "rf-7"),
         .refreshResult(refreshResult),
         .refreshResult(RefreshResult(
             requestID: "r-2", accountID: "claude-0123456789ab", consumedTokenSHA256: "00", error: "timeout"

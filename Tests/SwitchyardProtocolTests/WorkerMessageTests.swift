@@ -15,9 +15,10 @@ final class WorkerMessageTests: XCTestCase {
         }
     }
 
-    /// SPEC §4's names, written out independently of the code.
+    /// SPEC §4's names, written out independently of the code, plus `refresh_answered`, our
+    /// own addition (docs/protocol.md; a supervisor that does not know it ignores it).
     func testFixturesCoverEveryTypeWithSpecNames() {
-        XCTAssertEqual(Set(Fixtures.workerMessages.map(\.wireType)), ["hello", "ready", "accepting", "accepting_stopped", "refresh_result", "quota_result", "outcome", "stats", "pong"])
+        XCTAssertEqual(Set(Fixtures.workerMessages.map(\.wireType)), ["hello", "ready", "accepting", "accepting_stopped", "refresh_result", "quota_result", "outcome", "stats", "pong", "refresh_answered"])
     }
 
     /// SPEC §4's hello line, as written there, decodes; ours carries the token field.
@@ -44,6 +45,7 @@ final class WorkerMessageTests: XCTestCase {
             (.pong(seq: 17), #"{"seq":17,"type":"pong"}"#),
             (.stats(WorkerStats(inFlight: 3, requestsTotal: 1200, rssBytes: 5)),
              #"{"in_flight":3,"requests_total":1200,"rss_bytes":5,"type":"stats"}"#),
+            (.refreshAnswered(requestID: "r-1"), #"{"request_id":"r-1","type":"refresh_answered"}"#),
             (.refreshResult(RefreshResult(requestID: "r-1", accountID: "codex-1", consumedTokenSHA256: "ab", httpStatus: 401,
                                           body: #"{"error":"invalid_grant"}"#)),
              #"{"account_id":"codex-1","body":"{\"error\":\"invalid_grant\"}","consumed_token_sha256":"ab","# +

@@ -22,6 +22,20 @@ public enum GeminiEnvelope {
         return out
     }
 
+    /// The upstream body of `countTokens`, which Code Assist takes as
+    /// `{"request":{"model":"models/<model>",…the client's members…}}` (no project).
+    public static func wrapCountTokens(_ body: [UInt8], model: String) -> [UInt8] {
+        var inner = body
+        if JSONSpan.valueRange(ofMember: "model", in: body) == nil, let open = body.firstIndex(of: UInt8(ascii: "{")) {
+            var member: [UInt8] = Array(#""model":"#.utf8)
+            appendString("models/" + model, to: &member)
+            let hasMembers = JSONSpan.members(of: body).map { !$0.isEmpty } ?? true
+            if hasMembers { member.append(UInt8(ascii: ",")) }
+            inner.insert(contentsOf: member, at: open + 1)
+        }
+        return Array(#"{"request":"#.utf8) + inner + [UInt8(ascii: "}")]
+    }
+
     public static func isObject(_ body: [UInt8]) -> Bool { JSONSpan.looksLikeObject(body) }
 
     /// The inner `response` of an upstream answer, or the answer unchanged when it has none
