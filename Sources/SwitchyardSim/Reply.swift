@@ -32,10 +32,18 @@ enum Reply {
         all[.cacheControl] = "no-cache"
         let sent = cut ? Array(chunks.prefix(max(1, chunks.count / 2))) : chunks
         let body = ResponseBody { writer in
-            for (index, chunk) in sent.enumerated() {
-                if index > 0, gap > .zero { try await Task.sleep(for: gap) }
-                try await writer.write(ByteBuffer(string: chunk))
+            StreamCounters.opened()
+            do {
+                for (index, chunk) in sent.enumerated() {
+                    if index > 0, gap > .zero { try await Task.sleep(for: gap) }
+                    try await writer.write(ByteBuffer(string: chunk))
+                }
+            } catch {
+                // The write (or the sleep, cancelled with the connection) failed: the client left.
+                StreamCounters.closed(byClient: true)
+                throw error
             }
+            StreamCounters.closed(byClient: false)
             if cut { throw StreamCut() }
             try await writer.finish(nil)
         }

@@ -89,6 +89,7 @@ actor SimState {
             entry["access_token"] = .string(account.accessToken)
             return (id, entry)
         }
+        for (key, value) in StreamCounters.json() { object[key] = value }
         object["accounts"] = .int(accounts.count)
         object["per_account"] = .object(perAccount)
         return object

@@ -80,6 +80,19 @@ public enum AccountLifecycle {
         return account
     }
 
+    /// A disabling answer outside the refresh path (SPEC §6.4) that the disable guard held
+    /// back (§6.8): the account stays enabled but `failing`, with the held message, and is
+    /// tested again by a refresh after `backoff`.
+    public static func applyHeldDisable(_ account: Account, code: String, message: String, backoff: Duration, now: Int64)
+        -> Account
+    {
+        var account = account
+        account.refreshStatus = .failing
+        account.refreshMessage = "\(heldPrefix) (\(code)): \(message)"
+        account.nextRefreshAt = LifecycleTime.adding(backoff, to: now)
+        return account
+    }
+
     /// Disables the account automatically (a permanent decision from any source, admitted by
     /// the disable guard): `disabled`, `disabled_kind`, `disabled_reason`, `disabled_at`.
     /// Refresh fields are the caller's (`applyRefreshFailure` sets them for refresh).

@@ -62,7 +62,7 @@ public struct UpstreamRequest: Sendable, Equatable {
 extension String {
     /// ASCII case-insensitive equality, enough for HTTP header names (RFC 9110 tokens are
     /// ASCII); avoids `lowercased()` allocations.
-    func caseInsensitiveEquals(_ other: String) -> Bool {
+    public func caseInsensitiveEquals(_ other: String) -> Bool {
         let left = utf8, right = other.utf8
         guard left.count == right.count else { return false }
         for (a, b) in zip(left, right) where asciiLower(a) != asciiLower(b) {

@@ -1,0 +1,45 @@
+/// Turns the Codex upstream's event stream into one JSON answer, for clients that asked for
+/// `"stream": false`: the upstream streams only (SPEC §8), so the worker asks for a stream and
+/// answers with the final response object of `response.completed` (or `response.incomplete`).
+public struct CodexStreamCollector: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        case collecting
+        /// The final response object, to answer with as `application/json`.
+        case finished([UInt8])
+        /// `response.failed` or `error`: the JSON holding the error, for classification.
+        case failed(payload: [UInt8])
+        /// The stream ended before a final event (the upstream went away).
+        case incomplete
+    }
+
+    private var scanner = SSEScanner()
+
+    public init() {}
+
+    public mutating func feed(_ chunk: [UInt8]) -> Outcome {
+        for event in scanner.feed(chunk) {
+            let type = event.name ?? JSONSpan.valueRange(ofMember: "type", in: event.data).flatMap { JSONSpan.string(event.data[$0]) }
+            let response = JSONSpan.valueRange(ofMember: "response", in: event.data).map { Array(event.data[$0]) }
+            switch type {
+            case "response.completed", "response.incomplete":
+                if let response { return .finished(response) }
+                return .failed(payload: event.data)
+            case "response.failed":
+                return .failed(payload: response ?? event.data)
+            case "error":
+                return .failed(payload: event.data)
+            default:
+                continue
+            }
+        }
+        return .collecting
+    }
+
+    /// The stream ended; a last event without its blank line still counts.
+    public mutating func finish() -> Outcome {
+        let rest = scanner.finish()
+        guard !rest.isEmpty else { return .incomplete }
+        let outcome = feed(rest + Array("\n\n".utf8))
+        return outcome == .collecting ? .incomplete : outcome
+    }
+}
