@@ -12,6 +12,9 @@
 #define SWITCHYARD_CCURL_SHIM_H
 
 #include <curl/curl.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 // MARK: - curl_easy_setopt
 
@@ -87,6 +90,14 @@ static inline CURLMcode sy_curl_multi_setopt_pointer(CURLM *handle, CURLMoption 
     return curl_multi_setopt(handle, option, value);
 }
 
+// MARK: - curl_share_setopt
+
+/// For CURLSHOPT_SHARE / CURLSHOPT_UNSHARE, whose argument libcurl reads as an int
+/// (a curl_lock_data value).
+static inline CURLSHcode sy_curl_share_setopt_int(CURLSH *handle, CURLSHoption option, int value) {
+    return curl_share_setopt(handle, option, value);
+}
+
 // MARK: - Constants Swift does not import, or imports with an awkward type
 
 static const CURLversion SY_CURLVERSION_NOW = CURLVERSION_NOW;
@@ -95,10 +106,28 @@ static const int SY_CURL_VERSION_HTTP2 = CURL_VERSION_HTTP2;
 static const size_t SY_CURL_ERROR_SIZE = CURL_ERROR_SIZE;
 static const size_t SY_CURL_WRITEFUNC_PAUSE = CURL_WRITEFUNC_PAUSE;
 static const long SY_CURL_HTTP_VERSION_2TLS = CURL_HTTP_VERSION_2TLS;
+static const int SY_CURLPAUSE_CONT = CURLPAUSE_CONT;
+static const int SY_CURLPAUSE_RECV = CURLPAUSE_RECV;
+static const long SY_CURLPIPE_NOTHING = CURLPIPE_NOTHING;
+static const long SY_CURLPIPE_MULTIPLEX = CURLPIPE_MULTIPLEX;
+static const int SY_CURL_LOCK_DATA_SSL_SESSION = CURL_LOCK_DATA_SSL_SESSION;
 
 /// The version data of the libcurl loaded at run time (not the headers built against).
 static inline curl_version_info_data *sy_curl_version_info(void) {
     return curl_version_info(CURLVERSION_NOW);
+}
+
+// MARK: - Threads
+
+/// Names the calling thread (Linux keeps 15 bytes) for `ps -L`, `top -H` and debuggers.
+/// `pthread_setname_np` is a GNU extension Swift's Glibc module does not import, and `prctl`
+/// is variadic.
+static inline void sy_set_current_thread_name(const char *name) {
+#ifdef __linux__
+    (void)prctl(PR_SET_NAME, (unsigned long)name, 0UL, 0UL, 0UL);
+#else
+    (void)name;
+#endif
 }
 
 #endif

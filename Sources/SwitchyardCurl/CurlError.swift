@@ -32,7 +32,8 @@ public struct CurlError: Error, Sendable, Equatable, CustomStringConvertible {
         case weirdServerReply
         /// The caller's `onChunk` returned `false`.
         case abortedByCallback
-        /// The awaiting task was cancelled.
+        /// The awaiting task was cancelled, `CurlTransfer.cancel()` was called, or the
+        /// `CurlMultiClient` was shut down.
         case cancelled
         /// libcurl could not be initialised or could not allocate.
         case initFailed

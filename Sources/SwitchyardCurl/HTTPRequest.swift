@@ -1,5 +1,5 @@
-/// One HTTP request for `CurlEasyClient`: a plain value, built by the caller and read by the
-/// client, never kept after the transfer.
+/// One HTTP request for `CurlEasyClient` or `CurlMultiClient` (both read it the same way): a
+/// plain value, built by the caller and read by the client, never kept after the transfer.
 public struct HTTPRequest: Sendable {
     public var method: HTTPMethod
     /// An absolute `http://` or `https://` URL. With `unixSocketPath` the host part only fills the
@@ -17,8 +17,9 @@ public struct HTTPRequest: Sendable {
     /// Connecting (TCP + TLS + proxy handshake). `nil`: libcurl's default of 300 s.
     public var connectTimeout: Duration?
     /// Fails the transfer (`.timedOut`) when no byte moves this long, counted from the start
-    /// (SPEC's `upstream.idle-timeout`). Checked about once a second, so it fires up to about a
-    /// second late. `nil`: no idle limit.
+    /// (SPEC's `upstream.idle-timeout`). `CurlEasyClient` checks it about once a second,
+    /// `CurlMultiClient` every 100 ms, so it fires up to that late. A `CurlMultiClient` transfer
+    /// its sink paused is never idle. `nil`: no idle limit.
     public var idleTimeout: Duration?
     /// `http://`, `https://`, `socks5://` (names resolved locally) or `socks5h://` (names resolved
     /// by the proxy), optionally with `user:password@`. `nil` means a direct connection: the

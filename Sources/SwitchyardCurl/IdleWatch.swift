@@ -17,6 +17,13 @@ struct IdleWatch {
         self.lastActivity = lastActivity
     }
 
+    /// Starts the silence over at `now`, as if bytes had just moved: a transfer whose consumer
+    /// paused it is waiting for us, not for the server.
+    mutating func restart(at now: ContinuousClock.Instant) {
+        lastBytesSeen = bytesSeen
+        lastActivity = now
+    }
+
     /// Records progress up to `now`; `false` once nothing moved for longer than `limit`.
     mutating func noteProgress(uploaded: Int, now: ContinuousClock.Instant = .now) -> Bool {
         if bytesSeen != lastBytesSeen || uploaded != lastUploaded {

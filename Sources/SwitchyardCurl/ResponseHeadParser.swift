@@ -12,6 +12,10 @@ struct ResponseHeadParser {
 
     var head: HTTPResponseHead { HTTPResponseHead(status: status, headers: headers) }
 
+    /// The final head has ended (its blank line arrived), so it can be handed on before any
+    /// body: an interim `1xx` block does not count.
+    var hasCompleteFinalHead: Bool { blockComplete && status >= 200 }
+
     /// Takes one header line as delivered (with or without its CR LF).
     mutating func consume(line bytes: UnsafeRawBufferPointer) {
         consume(line: String(decoding: bytes, as: UTF8.self))

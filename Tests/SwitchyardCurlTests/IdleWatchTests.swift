@@ -21,4 +21,14 @@ final class IdleWatchTests: XCTestCase {
             XCTAssertEqual(goOn, step.goOn, "at \(step.at) ms")
         }
     }
+
+    /// A restart (a resumed pause) counts as activity, bytes that came meanwhile included.
+    func testRestartStartsTheSilenceOver() {
+        let start = ContinuousClock.now
+        var watch = IdleWatch(limit: .seconds(1), lastActivity: start)
+        watch.bytesSeen = 50
+        watch.restart(at: start + .seconds(5))
+        XCTAssertTrue(watch.noteProgress(uploaded: 0, now: start + .seconds(6)), "1 s after the restart")
+        XCTAssertFalse(watch.noteProgress(uploaded: 0, now: start + .milliseconds(6_001)))
+    }
 }

@@ -49,4 +49,22 @@ final class ResponseHeadParserTests: XCTestCase {
             XCTAssertEqual(ResponseHeadParser.statusCode(ofStatusLine: line), expected, line)
         }
     }
+
+    /// After each line: whether the final head is complete (what the multi client hands on at
+    /// once, before any body).
+    func testFinalHeadIsCompleteOnlyAtTheBlankLineOfANon1xxBlock() {
+        let cases: [(name: String, lines: [String], complete: [Bool])] = [
+            ("plain", ["HTTP/1.1 200 OK\r\n", "A: 1\r\n", "\r\n"], [false, false, true]),
+            ("interim first", ["HTTP/1.1 100 Continue\r\n", "\r\n", "HTTP/2 204 \r\n", "\r\n"], [false, false, false, true]),
+            ("bad status line", ["HTTP/1.1 abc\r\n", "\r\n"], [false, false]),
+        ]
+        for testCase in cases {
+            var parser = ResponseHeadParser()
+            let seen = testCase.lines.map { line -> Bool in
+                parser.consume(line: line)
+                return parser.hasCompleteFinalHead
+            }
+            XCTAssertEqual(seen, testCase.complete, testCase.name)
+        }
+    }
 }

@@ -79,6 +79,12 @@ final class TestConnection: @unchecked Sendable {
         send(String(text.utf8.count, radix: 16) + "\r\n" + text + "\r\n")
     }
 
+    /// Sends raw bytes as one chunk of a `Transfer-Encoding: chunked` body.
+    @discardableResult
+    func sendChunk(bytes: [UInt8]) -> Bool {
+        send(Array((String(bytes.count, radix: 16) + "\r\n").utf8) + bytes + Array("\r\n".utf8))
+    }
+
     /// Waits until the peer closes (end of stream or reset); `false` if it had not after `timeout`.
     func waitForPeerClose(timeout: Duration) -> Bool {
         let deadline = ContinuousClock.now + timeout

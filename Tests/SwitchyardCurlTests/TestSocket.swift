@@ -12,10 +12,28 @@ struct TestSocketError: Error, CustomStringConvertible {
 /// Socket set-up for the test server.
 enum TestSocket {
     /// A listening TCP socket on 127.0.0.1 with a kernel-chosen port.
-    static func listenLoopback() throws -> (fd: Int32, port: Int) {
+    static func listenLoopback(backlog: Int32 = 16) throws -> (fd: Int32, port: Int) {
         let fd = try boundLoopback()
-        guard listen(fd, 16) == 0 else { throw failure("listen", closing: fd) }
+        guard listen(fd, backlog) == 0 else { throw failure("listen", closing: fd) }
         return (fd, try boundPort(fd))
+    }
+
+    /// A non-blocking connect to 127.0.0.1:`port` that waits at most `timeout` for the
+    /// handshake; returns the socket either way (it may still be connecting).
+    static func connectLoopback(port: Int, timeout: Duration) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestSocketError(call: "socket", code: errno) }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        _ = poll(&descriptor, 1, Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+        return fd
     }
 
     /// A TCP port on 127.0.0.1 that refuses connections: bound (so nobody else takes it) but not

@@ -1,7 +1,7 @@
 import XCTest
 @testable import SwitchyardCurl
 
-final class CurlEasyHandleTests: XCTestCase {
+final class CurlEasyOptionsTests: XCTestCase {
     /// libcurl reads 0 as "no limit": a tiny or zero duration must never become 0.
     func testMilliseconds() {
         let cases: [(Duration, Int)] = [
@@ -9,7 +9,7 @@ final class CurlEasyHandleTests: XCTestCase {
             (.milliseconds(300), 300), (.seconds(2), 2000), (.seconds(90) + .milliseconds(1), 90_001),
         ]
         for (duration, expected) in cases {
-            XCTAssertEqual(CurlEasyHandle.milliseconds(duration), expected, "\(duration)")
+            XCTAssertEqual(CurlEasyOptions.milliseconds(duration), expected, "\(duration)")
         }
     }
 }

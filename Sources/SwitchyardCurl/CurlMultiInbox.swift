@@ -1,0 +1,118 @@
+import CCurl
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The only door into a `CurlMultiLoop` from other threads: a lock-protected command queue, the
+/// loop's lifecycle, and `curl_multi_wakeup` to end the loop's poll early.
+///
+/// Wake-ups are coalesced: only the command that finds the queue empty wakes the loop, since the
+/// loop takes the whole queue at once. `curl_multi_wakeup` runs under the lock, and the loop marks
+/// itself stopped under the same lock before `curl_multi_cleanup`, so no thread can wake a multi
+/// handle that is gone.
+final class CurlMultiInbox: Sendable {
+    enum Phase {
+        /// No thread yet: it starts with the first transfer.
+        case idle
+        case running(multi: UnsafeMutableRawPointer, thread: pthread_t)
+        /// `shutdown` was asked; no new command is taken.
+        case stopping(thread: pthread_t)
+        case stopped
+    }
+
+    private struct State {
+        var pending: [CurlMultiCommand] = []
+        var phase = Phase.idle
+    }
+
+    private let state = PosixMutex(State())
+    private let settings: CurlMultiSettings
+    /// Entered when the thread starts, left when it ended: what `shutdown` waits for.
+    private let running = DispatchGroup()
+    /// Transfers started and not yet completed.
+    let activeCount = Atomic<Int>(0)
+
+    init(settings: CurlMultiSettings) {
+        self.settings = settings
+    }
+
+    /// Queues `command`, starting the loop on first use. `nil` when queued; otherwise why not
+    /// (shut down, or the loop could not start), and the caller deals with the command itself.
+    func submit(_ command: CurlMultiCommand) -> CurlError? {
+        state.withLock { state -> CurlError? in
+            let multi: UnsafeMutableRawPointer
+            switch state.phase {
+            case .running(let runningMulti, _):
+                multi = runningMulti
+            case .idle:
+                running.enter()
+                switch CurlMultiLoop.launch(inbox: self, settings: settings) {
+                case .success(let launched):
+                    state.phase = .running(multi: launched.multi, thread: launched.thread)
+                    multi = launched.multi
+                case .failure(let error):
+                    running.leave()
+                    return error
+                }
+            case .stopping, .stopped:
+                return Self.shutDown
+            }
+            state.pending.append(command)
+            if state.pending.count == 1 { curl_multi_wakeup(multi) }
+            return nil
+        }
+    }
+
+    /// Asks the loop to stop. Returns its thread when the caller may wait for it to end.
+    func requestShutdown() -> pthread_t? {
+        state.withLock { state -> pthread_t? in
+            switch state.phase {
+            case .idle:
+                state.phase = .stopped
+                return nil
+            case .running(let multi, let thread):
+                state.phase = .stopping(thread: thread)
+                state.pending.append(.shutdown)
+                if state.pending.count == 1 { curl_multi_wakeup(multi) }
+                return thread
+            case .stopping(let thread):
+                return thread
+            case .stopped:
+                return nil
+            }
+        }
+    }
+
+    func waitUntilStopped() {
+        running.wait()
+    }
+
+    // MARK: Loop thread
+
+    /// Swaps the queued commands into `batch` (which must be empty): the two arrays take turns,
+    /// so queueing allocates nothing once both have grown.
+    func take(into batch: inout [CurlMultiCommand]) {
+        state.withLock { swap(&$0.pending, &batch) }
+    }
+
+    /// The loop is about to clean its multi handle up: no more wake-ups. Returns commands that
+    /// arrived after the last `take`.
+    func markStopped() -> [CurlMultiCommand] {
+        state.withLock { state in
+            state.phase = .stopped
+            defer { state.pending = [] }
+            return state.pending
+        }
+    }
+
+    /// The very last thing the loop thread does.
+    func loopDidEnd() {
+        running.leave()
+    }
+
+    static let shutDown = CurlError(code: .cancelled, curlCode: 0, message: "the curl client is shut down")
+}
