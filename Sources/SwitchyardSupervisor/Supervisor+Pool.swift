@@ -16,7 +16,18 @@ extension Supervisor {
         PoolAccount(
             id: account.id, accessToken: account.accessToken ?? "", expiresAt: account.expiresAt,
             cooldownUntil: account.cooldownUntil, chatgptAccountID: account.chatgptAccountId,
-            projectID: account.projectId, proxyURL: account.proxyURL, modelCooldowns: nil, state: nil)
+            projectID: account.projectId, proxyURL: account.proxyURL, modelCooldowns: modelCooldowns(account),
+            state: account.refreshStatus == .failing ? "failing" : nil)
+    }
+
+    /// Gemini models exhausted on the account (a `quota.windows` entry with its model at
+    /// 100%, SPEC §6.3): requests for them skip it until the window resets.
+    private static func modelCooldowns(_ account: Account) -> [String: Int64]? {
+        var cooling: [String: Int64] = [:]
+        for window in account.quota?.windows ?? [] where window.usedPercent >= 100 {
+            if let model = window.model, let resetsAt = window.resetsAt { cooling[model] = max(cooling[model] ?? 0, resetsAt) }
+        }
+        return cooling.isEmpty ? nil : cooling
     }
 
     /// Right after `hello`: the config, then the whole pool in batches under the line bound.

@@ -219,7 +219,7 @@ extension Supervisor {
                     refreshStored(id)
                 case .operatorChange(_, _, _, let done):
                     done.resume(returning: accounts[id])
-                case .quota:
+                case .quota, .outcome:
                     break
                 }
             }
@@ -254,6 +254,8 @@ extension Supervisor {
                 return nil
             }
             return quotaOutcome(result, for: account, provider: provider)
+        case .outcome(let outcome, let provider):
+            return outcomeChange(outcome, on: account, provider: provider)
         case .operatorChange(_, let disable, let reason, _):
             let now = Self.unixNow()
             return disable
@@ -318,20 +320,11 @@ extension Supervisor {
     }
 
     private func refreshFailed(_ account: Account, decision: Decision, now: Int64) -> Account {
-        let step = (account.refreshFailures ?? 0)
-        let backoff = JitteredBackoff(initial: config.refreshBackoff.initial, max: config.refreshBackoff.max)
-            .delay(step: step, using: &refreshing.random)
+        let backoff = refreshBackoff(for: account)
         var admitted = true
         switch decision {
         case .permanent(_, let code, let message):
-            let enabled = accounts.values.filter { $0.provider == account.provider && !$0.disabled }.count
-            admitted = refreshing.guardRail.admit(
-                provider: account.provider, code: code ?? "unknown", enabledCount: enabled, now: now, fraction: config.disableGuard)
-            if admitted {
-                logger.warning("account disabled", metadata: ["account": "\(account.id)", "reason": "\(message)"])
-            } else {
-                logger.error("disable held: possible upstream outage", metadata: ["account": "\(account.id)", "code": "\(code ?? "")"])
-            }
+            admitted = admitDisable(account, code: code, message: message, now: now)
         case .configurationError(let code, let message):
             logger.critical("refresh rejected as a configuration error (wrong OAuth client?)",
                             metadata: ["account": "\(account.id)", "code": "\(code)", "message": "\(message)"])
@@ -339,6 +332,25 @@ extension Supervisor {
             logger.warning("refresh failed", metadata: ["account": "\(account.id)", "decision": "\(decision)"])
         }
         return AccountLifecycle.applyRefreshFailure(account, decision: decision, guardAdmits: admitted, backoff: backoff, now: now)
+    }
+
+    /// Whether the disable guard (SPEC §6.8) lets `account` be disabled automatically now;
+    /// every automatic disable, whatever its source, goes through here.
+    func admitDisable(_ account: Account, code: String?, message: String, now: Int64) -> Bool {
+        let enabled = accounts.values.filter { $0.provider == account.provider && !$0.disabled }.count
+        let admitted = refreshing.guardRail.admit(
+            provider: account.provider, code: code ?? "unknown", enabledCount: enabled, now: now, fraction: config.disableGuard)
+        if admitted {
+            logger.warning("account disabled", metadata: ["account": "\(account.id)", "reason": "\(message)"])
+        } else {
+            logger.error("disable held: possible upstream outage", metadata: ["account": "\(account.id)", "code": "\(code ?? "")"])
+        }
+        return admitted
+    }
+
+    func refreshBackoff(for account: Account) -> Duration {
+        JitteredBackoff(initial: config.refreshBackoff.initial, max: config.refreshBackoff.max)
+            .delay(step: account.refreshFailures ?? 0, using: &refreshing.random)
     }
 
     /// A worker exited: its refresh calls will not report. A result it journaled is applied
@@ -413,9 +425,13 @@ enum PendingWrite {
     /// Operator enable (`disable: false`) or disable; `done` learns the stored account
     /// (nil when it could not be stored).
     case operatorChange(accountID: String, disable: Bool, reason: String?, done: CheckedContinuation<Account?, Never>)
+    /// What a worker saw on the request path (a 429's cooldown, a disabling answer, a
+    /// discovered Gemini project).
+    case outcome(Outcome, Provider)
 
     var accountID: String {
         switch self {
+        case .outcome(let outcome, _): return outcome.accountID
         case .refresh(let result, _, _): return result.accountID
         case .quota(let result, _, _): return result.accountID
         case .operatorChange(let id, _, _, _): return id

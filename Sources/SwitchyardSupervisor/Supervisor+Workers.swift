@@ -142,6 +142,8 @@ extension Supervisor {
             refreshResultArrived(result, from: generation)
         case .quotaResult(let result):
             quotaResultArrived(result)
+        case .outcome(let outcome):
+            outcomeArrived(outcome, from: provider)
         case .unknown(let type):
             unknownMessages += 1
             logger.debug("ignoring unknown worker message", metadata: ["type": "\(type)"])

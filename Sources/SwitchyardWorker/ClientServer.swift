@@ -23,23 +23,34 @@ final class ClientServer: @unchecked Sendable {
     private let responder: HTTPChannelHandler.Responder
     private let logger: Logger
     private let connections = ConnectionTracker()
+    private let hangUps: HangUpRegistry
+    private let headerTimeout: @Sendable () -> TimeAmount
     private var serverChannel: (any Channel)?
     private var socketClosed = false
 
-    init(listenFD: Int32, logger: Logger, responder: @escaping HTTPChannelHandler.Responder) {
+    init(
+        listenFD: Int32, logger: Logger, hangUps: HangUpRegistry, headerTimeout: @escaping @Sendable () -> TimeAmount,
+        responder: @escaping HTTPChannelHandler.Responder
+    ) {
         self.listenFD = listenFD
         self.logger = logger
+        self.hangUps = hangUps
+        self.headerTimeout = headerTimeout
         self.responder = responder
     }
 
     /// Starts serving; `idleTimeout` closes a connection with no request in flight that long.
     func startAccepting(idleTimeout: TimeAmount) async throws {
         guard serverChannel == nil, !socketClosed else { return }
+        let hangUps = self.hangUps
         let childSetup = HTTP1Channel(
             responder: responder,
-            configuration: .init(additionalChannelHandlers: [QuiesceGraceHandler()], idleTimeout: idleTimeout))
+            configuration: .init(
+                additionalChannelHandlers: [QuiesceGraceHandler(), RequestPhaseWatch(), hangUps.makeHandler()],
+                idleTimeout: idleTimeout))
         let logger = self.logger
         let connections = self.connections
+        let headerTimeout = self.headerTimeout
         // Each connection gets its handler task from the child initializer, not from an
         // async sequence of accepted channels: connections still buffered in such a sequence
         // when the server channel closes (stop_accepting) would never be read, and would be
@@ -54,7 +65,13 @@ final class ClientServer: @unchecked Sendable {
                 }
             }
             .childChannelInitializer { channel in
-                childSetup.setup(channel: channel, logger: logger).map { connection in
+                // First in the pipeline, ahead of the HTTP decoder: it sees a head's bytes arrive.
+                do {
+                    try channel.pipeline.syncOperations.addHandler(RawReadWatch(timeout: headerTimeout()))
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+                return childSetup.setup(channel: channel, logger: logger).map { connection in
                     Task { await childSetup.handle(value: connection, logger: logger) }
                 }
             }

@@ -23,9 +23,9 @@ final class UpstreamCalls: Sendable {
     /// starts before the worker begins to exit (and the exit waits for it) or not at all —
     /// never half, which could rotate a token upstream and exit before journaling it.
     private let state = Mutex<(inFlight: Int, closed: Bool)>((0, false))
-    /// Idle clients, kept so that calls reuse their connections (one transfer per client at
-    /// a time; at most as many clients as calls ever ran at once).
-    private let idleClients = Mutex<[CurlEasyClient]>([])
+    /// Its own libcurl thread, apart from the data path's: a burst of refreshes neither waits
+    /// behind client traffic nor slows it. Connections are kept and reused across calls.
+    private let curl = CurlMultiClient(name: "curl-control")
     /// A body larger than this is cut: a token or usage answer is a few KiB, and a result line
     /// must stay under the protocol's 1 MiB bound.
     static let maximumBody = 256 * 1024
@@ -136,9 +136,7 @@ final class UpstreamCalls: Sendable {
             timeout: .seconds(120), connectTimeout: .milliseconds(config.upstreamConnectTimeoutMs),
             idleTimeout: .milliseconds(config.upstreamIdleTimeoutMs), proxyURL: proxyURL)
         do {
-            let client = idleClients.withLock { $0.popLast() } ?? CurlEasyClient()
-            defer { idleClients.withLock { $0.append(client) } }
-            let response = try await client.perform(request)
+            let response = try await curl.perform(request)
             let body = String(decoding: response.body.prefix(Self.maximumBody), as: UTF8.self)
             let retryAfter = response.header("retry-after").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             return Answer(status: response.status, body: body, retryAfter: retryAfter)

@@ -1,32 +1,35 @@
 import SwitchyardProtocol
 
-/// The accounts this worker may route to, as the supervisor last pushed them.
-///
-/// A full sync is `pool_reset(total)` followed by `pool_upsert` batches until `total`
-/// accounts have arrived; only then is the pool complete (the worker reports `ready` once
-/// it has a complete pool and its config). Later upserts and removes apply one by one.
-struct WorkerPool: Sendable {
-    private(set) var accounts: [String: PoolAccount] = [:]
+/// Applies the supervisor's pool messages to the routing table and knows when a full sync
+/// is complete: `pool_reset(total)` followed by `pool_upsert` batches until `total` accounts
+/// have arrived (the worker reports `ready` once it has a complete pool and its config).
+/// Later upserts and removes apply one by one.
+struct WorkerPool {
+    let routing: RoutingTable
     private var awaitingReset: Int? = nil
     private(set) var isComplete = false
 
+    init(routing: RoutingTable) {
+        self.routing = routing
+    }
+
     mutating func reset(total: Int) {
-        accounts.removeAll(keepingCapacity: true)
+        routing.reset()
         awaitingReset = total
         isComplete = total == 0
     }
 
     mutating func upsert(_ batch: [PoolAccount]) {
-        for account in batch { accounts[account.id] = account }
-        if let expected = awaitingReset, accounts.count >= expected {
+        routing.upsert(batch)
+        if let expected = awaitingReset, routing.count >= expected {
             awaitingReset = nil
             isComplete = true
         }
     }
 
     mutating func remove(_ ids: [String]) {
-        for id in ids { accounts[id] = nil }
+        routing.remove(ids)
     }
 
-    var count: Int { accounts.count }
+    var count: Int { routing.count }
 }

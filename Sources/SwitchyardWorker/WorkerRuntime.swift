@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import SwitchyardCore
+import SwitchyardCurl
 import SwitchyardLogging
 import SwitchyardProtocol
 import SwitchyardStore
@@ -19,8 +20,10 @@ actor WorkerRuntime {
     private let calls: UpstreamCalls
     private let logger: Logger
     private let server: ClientServer
-    private let poolSize = SharedCounter()
-    private var pool = WorkerPool()
+    private let routing: RoutingTable
+    private let proxySettings: ProxySettingsBox
+    private let curl: CurlMultiClient
+    private var pool: WorkerPool
     private var config: WorkerConfig?
     private var readySent = false
     private var exiting = false
@@ -31,10 +34,25 @@ actor WorkerRuntime {
         self.link = link
         self.logger = logger
         self.calls = UpstreamCalls(provider: provider, journal: journal, link: link, logger: logger)
-        let responder = WorkerResponder(provider: provider.rawValue, generation: generation, pid: getpid(), poolSize: poolSize)
+        let routing = RoutingTable()
+        let proxySettings = ProxySettingsBox()
+        // No HTTP/2 multiplexing on the data path: a paused stream sharing a connection would
+        // keep receiving into libcurl's memory (up to its 32 MiB window), so a slow client
+        // could grow the worker; on its own connection a pause reaches the upstream at once.
+        let curl = CurlMultiClient(name: "curl-data", multiplexing: false)
+        let hangUps = HangUpRegistry()
+        let responder = ProxyResponder(
+            provider: provider, generation: generation, pid: getpid(), routing: routing, settings: proxySettings,
+            upstream: ProxyUpstream(curl: curl, link: link, routing: routing, logger: logger), hangUps: hangUps, logger: logger)
+        self.routing = routing
+        self.proxySettings = proxySettings
+        self.curl = curl
+        self.pool = WorkerPool(routing: routing)
+        let settings = proxySettings
         self.server = ClientServer(
-            listenFD: listenFD, logger: logger,
-            responder: { request, writer, _ in try await responder.respond(request, writer) })
+            listenFD: listenFD, logger: logger, hangUps: hangUps,
+            headerTimeout: { settings.headerTimeout },
+            responder: { request, writer, channel in try await responder.respond(request, writer, channel) })
     }
 
     /// Handles messages until the supervisor connection ends; returns the exit code.
@@ -51,6 +69,10 @@ actor WorkerRuntime {
         switch message {
         case .config(let newConfig):
             config = newConfig
+            proxySettings.replace(ProxySettings(provider: provider, config: newConfig))
+            routing.configure(
+                strategy: SelectionStrategy(rawValue: newConfig.selection) ?? .roundRobin,
+                sessionAffinitySeconds: newConfig.sessionAffinityMs / 1000)
             LogDestination.configure(
                 level: Logger.Level(configName: newConfig.logLevel) ?? .info,
                 format: LineLogHandler.Format(rawValue: newConfig.logFormat) ?? .text)
@@ -78,12 +100,11 @@ actor WorkerRuntime {
             Task { [calls] in await calls.acknowledged(requestID) }
         case .quota(let request):
             guard let config else { return }
-            let account = pool.accounts[request.accountID]
+            let account = routing.account(request.accountID)
             Task { [calls] in await calls.quota(request, account: account, config: config) }
         case .unknown(let type):
             logger.debug("ignoring unknown message", metadata: ["type": "\(type)"])
         }
-        poolSize.store(pool.count)
         if !readySent, config != nil, pool.isComplete {
             readySent = true
             logger.info("ready", metadata: ["accounts": "\(pool.count)", "generation": "\(generation)"])

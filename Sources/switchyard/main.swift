@@ -1,5 +1,9 @@
 import ArgumentParser
 import Foundation
+import SwitchyardWorker
+
+// Before anything else, on the main thread (the hook's own rule).
+if CommandLine.arguments.dropFirst().first == "worker" { WorkerMain.prepareProcess() }
 
 // Our own entry point instead of @main: SPEC §2 wants exit code 2 for usage errors, where
 // swift-argument-parser would exit 64, and one-line messages for our own failures.

@@ -1,0 +1,77 @@
+import Logging
+import SwitchyardCore
+import SwitchyardProtocol
+
+extension Supervisor {
+    /// A worker's report of an upstream answer on the request path (SPEC §4, §6.4). The worker
+    /// has already acted on its own copy of the pool (cooled the account, moved the request
+    /// on); here the change is classified again, persisted and pushed to every worker.
+    func outcomeArrived(_ outcome: Outcome, from provider: Provider) {
+        guard let account = accounts[outcome.accountID], account.provider == provider else { return }
+        if outcome.projectID != nil {
+            enqueueWrite(.outcome(outcome, provider))
+            return
+        }
+        switch Self.decision(for: outcome, provider: provider) {
+        case .forceRefreshThenRetry:
+            refreshAfterUnauthorized(account)
+        case .cooldown, .permanent:
+            enqueueWrite(.outcome(outcome, provider))
+        case let other:
+            logger.debug("upstream answer on the request path", metadata: ["account": "\(account.id)", "decision": "\(other)"])
+        }
+    }
+
+    /// The decision for a reported outcome: the worker sends the deciding code and message,
+    /// which classify the same way the whole answer did.
+    static func decision(for outcome: Outcome, provider: Provider) -> Decision {
+        let fields = ErrorFields(codes: outcome.errorCode.map { [$0.lowercased()] } ?? [], message: outcome.message)
+        let decision = FailureClassifier.classify(
+            source: .api, provider: provider, status: outcome.httpStatus == 0 ? nil : outcome.httpStatus,
+            fields: fields, now: unixNow())
+        if case .cooldown(let until, let reason, _) = decision {
+            return .cooldown(until: outcome.resetsAt ?? until, reason: reason, model: outcome.model)
+        }
+        return decision
+    }
+
+    /// An access token refused on the request path: refresh the account now (single flight,
+    /// SPEC §6.5), unless a refresh is under way or just brought a token the worker may not
+    /// have used yet.
+    private func refreshAfterUnauthorized(_ account: Account) {
+        let now = Self.unixNow()
+        if let refreshed = account.lastRefreshedAt, now - refreshed < Self.unauthorizedRefreshSpacing { return }
+        if refreshing.planner.isInFlight(account.id) || refreshing.awaitingCommit.contains(account.id) { return }
+        logger.info("access token refused on the request path; refreshing", metadata: ["account": "\(account.id)"])
+        _ = refreshNow(account.id)
+    }
+
+    /// A 401 within this many seconds of a successful refresh does not force another: the
+    /// request most likely went out with the token that refresh replaced.
+    static let unauthorizedRefreshSpacing: Int64 = 30
+
+    /// The account after a reported outcome, computed at write time (see `enqueueWrite`).
+    func outcomeChange(_ outcome: Outcome, on account: Account, provider: Provider) -> Account? {
+        let now = Self.unixNow()
+        if let project = outcome.projectID {
+            guard account.projectId == nil else { return nil }
+            var updated = account
+            updated.projectId = project
+            return updated
+        }
+        switch Self.decision(for: outcome, provider: provider) {
+        case .cooldown(let until, let reason, let model):
+            guard until > now else { return nil }
+            return AccountLifecycle.applyCooldown(account, until: until, reason: reason, model: model)
+        case .permanent(let kind, let code, let message):
+            guard !account.disabled else { return nil }
+            if admitDisable(account, code: code, message: message, now: now) {
+                return AccountLifecycle.applyPermanentFailure(account, kind: kind, message: message, now: now)
+            }
+            return AccountLifecycle.applyHeldDisable(account, code: code ?? kind.rawValue, message: message,
+                                                     backoff: refreshBackoff(for: account), now: now)
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import SwitchyardCore
+import SwitchyardCurl
+import SwitchyardProtocol
+import Synchronization
+
+/// The data path's ties to the outside: the libcurl client every request goes through, the
+/// supervisor (outcome reports), and Gemini project discovery (once per account).
+final class ProxyUpstream: Sendable {
+    let curl: CurlMultiClient
+    private let link: SupervisorLink
+    private let routing: RoutingTable
+    private let logger: Logger
+    /// Discoveries in flight, so concurrent first requests of one account share one call.
+    private let discoveries = Mutex<[String: Task<ProjectDiscovery, Never>]>([:])
+
+    init(curl: CurlMultiClient, link: SupervisorLink, routing: RoutingTable, logger: Logger) {
+        self.curl = curl
+        self.link = link
+        self.routing = routing
+        self.logger = logger
+    }
+
+    /// libcurl's request for `request` on `account` (its proxy, the configured timeouts).
+    func httpRequest(_ request: UpstreamRequest, account: PoolAccount, settings: ProxySettings) -> SwitchyardCurl.HTTPRequest {
+        SwitchyardCurl.HTTPRequest(
+            method: HTTPMethod(rawValue: request.method), url: request.url,
+            headers: request.headers.map { (name: $0.0, value: $0.1) }, body: request.body,
+            connectTimeout: settings.connectTimeout, idleTimeout: settings.idleTimeout, proxyURL: account.proxyURL)
+    }
+
+    // MARK: - Outcomes
+
+    /// Tells the supervisor about an upstream answer that matters to the account (SPEC §4):
+    /// the decision's code and sanitized message, and for a 429 when it ends.
+    func report(_ decision: Decision, account: PoolAccount, status: Int?, headers: [(name: String, value: String)]) {
+        var outcome = Outcome(accountID: account.id, httpStatus: status ?? 0, message: decision.message)
+        switch decision {
+        case .permanent(_, let code, _): outcome.errorCode = code
+        case .cooldown(let until, _, let model):
+            outcome.resetsAt = until
+            outcome.model = model
+        default: break
+        }
+        outcome.retryAfterSeconds = headers.first { $0.name.caseInsensitiveEquals("retry-after") }
+            .flatMap { Int($0.value.trimmingCharacters(in: .whitespaces)) }
+        link.send(.outcome(outcome))
+    }
+
+    // MARK: - Gemini project discovery
+
+    enum ProjectDiscovery: Sendable {
+        case found(String)
+        case failed(status: Int?, headers: [(name: String, value: String)], body: [UInt8], transportError: String?)
+    }
+
+    /// The account's Code Assist project, asked of `loadCodeAssist` on its first use and
+    /// reported to the supervisor, which stores it (SPEC §7).
+    func discoverProject(for account: PoolAccount, settings: ProxySettings) async -> ProjectDiscovery {
+        if let known = routing.account(account.id)?.projectID { return .found(known) }
+        let task = discoveries.withLock { running -> Task<ProjectDiscovery, Never> in
+            if let task = running[account.id] { return task }
+            let task = Task { await self.loadCodeAssist(account, settings: settings) }
+            running[account.id] = task
+            return task
+        }
+        let result = await task.value
+        discoveries.withLock { $0[account.id] = nil }
+        return result
+    }
+
+    private func loadCodeAssist(_ account: PoolAccount, settings: ProxySettings) async -> ProjectDiscovery {
+        let request = GeminiProxy.projectDiscoveryRequest(accessToken: account.accessToken, config: settings.upstream)
+        let response: HTTPResponse
+        do {
+            response = try await curl.perform(httpRequest(request, account: account, settings: settings))
+        } catch {
+            return .failed(status: nil, headers: [], body: [], transportError: error.description)
+        }
+        guard (200...299).contains(response.status), let project = GeminiProxy.discoveredProject(response.body) else {
+            let status = (200...299).contains(response.status) ? 502 : response.status
+            return .failed(status: status, headers: response.headers, body: response.body, transportError: nil)
+        }
+        routing.learnProject(account.id, project: project)
+        link.send(.outcome(Outcome(accountID: account.id, httpStatus: 200, projectID: project)))
+        logger.info("discovered the account's Code Assist project", metadata: ["account": "\(account.id)"])
+        return .found(project)
+    }
+}

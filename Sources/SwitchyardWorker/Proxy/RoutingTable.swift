@@ -1,0 +1,165 @@
+import Foundation
+import SwitchyardCore
+import SwitchyardProtocol
+import Synchronization
+
+/// The worker's pool as request handlers see it: the accounts the supervisor pushed, with
+/// the `AccountSelector` that picks one per request (SPEC §8).
+///
+/// Shared by every request handler and the control task, behind one lock held only for the
+/// selector's O(1)/O(log n) steps — never across I/O. (An actor would cost a hop per request
+/// for the same serialization.)
+///
+/// Local holds: a 429 cools an account here at once, before the supervisor's pool update
+/// arrives; a 401 keeps the account out until an update brings a new token; a permanent
+/// failure takes it out until the supervisor says otherwise. An update from the supervisor
+/// never shortens a hold, so a pool push computed before the outcome cannot put a cooling
+/// account back.
+final class RoutingTable: Sendable {
+    private struct Hold {
+        /// Unix seconds.
+        var until: Int64
+        /// A 401 or a permanent failure: the account is out (not "cooling": it is not
+        /// counted for "all cooling"), and a new access token ends the hold early.
+        var untilNewToken: Bool
+        var tokenAtHold: String
+    }
+
+    private struct State {
+        var selector: AccountSelector
+        var accounts: [String: PoolAccount] = [:]
+        var holds: [String: Hold] = [:]
+    }
+
+    /// How long an account refused with 401 stays out at most, should no new token come.
+    static let unauthorizedHold: Int64 = 300
+
+    private let state: Mutex<State>
+
+    init(strategy: SelectionStrategy = .roundRobin, sessionAffinitySeconds: Int64 = 0) {
+        state = Mutex(State(selector: AccountSelector(strategy: strategy, sessionAffinitySeconds: sessionAffinitySeconds, now: Self.now())))
+    }
+
+    static func now() -> Int64 { Int64(time(nil)) }
+
+    var count: Int { state.withLock { $0.accounts.count } }
+
+    func account(_ id: String) -> PoolAccount? { state.withLock { $0.accounts[id] } }
+
+    func configure(strategy: SelectionStrategy, sessionAffinitySeconds: Int64) {
+        state.withLock {
+            $0.selector.strategy = strategy
+            $0.selector.sessionAffinitySeconds = sessionAffinitySeconds
+        }
+    }
+
+    // MARK: - Pool updates (from the supervisor)
+
+    func reset() {
+        state.withLock {
+            $0.accounts.removeAll(keepingCapacity: true)
+            $0.holds.removeAll()
+            $0.selector.removeAll()
+        }
+    }
+
+    func upsert(_ batch: [PoolAccount]) {
+        state.withLock { state in
+            for account in batch {
+                state.accounts[account.id] = account
+                state.selector.upsert(Self.routing(account, hold: Self.liveHold(&state, for: account)))
+            }
+        }
+    }
+
+    func remove(_ ids: [String]) {
+        state.withLock { state in
+            for id in ids {
+                state.accounts[id] = nil
+                state.holds[id] = nil
+                state.selector.remove(id)
+            }
+        }
+    }
+
+    // MARK: - Requests
+
+    enum Choice {
+        case account(PoolAccount)
+        case none(ClientError)
+    }
+
+    /// The account for one attempt; pair `.account` with `finished`.
+    func choose(model: String?, session: String?, excluding: Set<String>) -> Choice {
+        state.withLock { state in
+            switch state.selector.select(at: Self.now(), model: model, session: session, excluding: excluding) {
+            case .account(let id):
+                guard let account = state.accounts[id] else { return .none(.noUsableAccount) }
+                state.selector.started(id)
+                return .account(account)
+            case .allCooling(let seconds): return .none(.allCooling(retryAfterSeconds: seconds))
+            case .noneUsable: return .none(.noUsableAccount)
+            }
+        }
+    }
+
+    func finished(_ id: String) {
+        state.withLock { $0.selector.finished(id) }
+    }
+
+    /// A 429: cools the account (or only `model` on it) until `until`.
+    func cool(_ id: String, until: Int64, model: String?) {
+        state.withLock { state in
+            guard let account = state.accounts[id] else { return }
+            if let model {
+                state.selector.cool(id, model: model, until: until)
+                return
+            }
+            if let held = state.holds[id], held.untilNewToken { return }
+            let previous = state.holds[id]?.until ?? 0
+            state.holds[id] = Hold(until: max(previous, until), untilNewToken: false, tokenAtHold: account.accessToken)
+            state.selector.cool(id, until: until)
+        }
+    }
+
+    /// A 401 or a permanent failure: out until a pool update brings a new token (a refresh,
+    /// an operator's action), or `unauthorizedHold` has passed and an update comes (the
+    /// supervisor removes a disabled account from the pool anyway).
+    func holdUntilNewToken(_ id: String) {
+        state.withLock { state in
+            guard let account = state.accounts[id] else { return }
+            let hold = Hold(until: Self.now() + Self.unauthorizedHold, untilNewToken: true, tokenAtHold: account.accessToken)
+            state.holds[id] = hold
+            state.selector.upsert(Self.routing(account, hold: hold))
+        }
+    }
+
+    /// A project found by `loadCodeAssist`, used from now on (the supervisor stores it too).
+    func learnProject(_ id: String, project: String) {
+        state.withLock { state in state.accounts[id]?.projectID = project }
+    }
+
+    // MARK: -
+
+    /// The hold still in force for an update of `account`, dropping those it ends.
+    private static func liveHold(_ state: inout State, for account: PoolAccount) -> Hold? {
+        guard let hold = state.holds[account.id] else { return nil }
+        if hold.until <= now() || (hold.untilNewToken && hold.tokenAtHold != account.accessToken) {
+            state.holds[account.id] = nil
+            return nil
+        }
+        return hold
+    }
+
+    private static func routing(_ account: PoolAccount, hold: Hold?) -> RoutingAccount {
+        var cooldown = account.cooldownUntil
+        var expiresAt = account.expiresAt
+        if let hold {
+            // Held out by a 401: as good as expired until the new token comes.
+            if hold.untilNewToken { expiresAt = min(expiresAt ?? 0, now()) } else { cooldown = max(cooldown ?? 0, hold.until) }
+        }
+        return RoutingAccount(
+            id: account.id, expiresAt: expiresAt, cooldownUntil: cooldown,
+            modelCooldowns: account.modelCooldowns ?? [:], failing: account.state == "failing")
+    }
+}

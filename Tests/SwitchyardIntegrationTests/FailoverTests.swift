@@ -1,0 +1,161 @@
+import Foundation
+import SwitchyardCurl
+import XCTest
+
+/// Failover before the first byte (SPEC §6.4, §8): a failed attempt moves to another account,
+/// and what the failure means for the account is reported, persisted and shown.
+final class FailoverTests: XCTestCase {
+    func testRateLimitedAccountCoolsAndTheRequestMovesOn() throws {
+        let rig = try ProxyRig(provider: "claude", extraConfig: "")
+        let limited = try rig.addAccount("a1", api: "rate_limited", extra: ["rate_limit_reset_seconds": 600])
+        try rig.addAccount("a2")
+        try rig.start()
+        let base = try rig.base
+        for _ in 0..<4 {
+            let answer = try Client.post(base + "/v1/messages", DataPathTests.claudeBody)
+            XCTAssertEqual(answer.status, 200, answer.body)
+            XCTAssertTrue(answer.body.contains("sim account a2"), answer.body)
+        }
+        XCTAssertEqual(try rig.apiCalls("a1"), 1, "a cooling account gets no more traffic")
+        XCTAssertTrue(eventually { (try rig.daemon.readAccount(limited)["cooldown_until"] as? Int ?? 0) > Int(Date().timeIntervalSince1970) + 500 },
+                      rig.daemon.log())
+        let listed = rig.daemon.cli("accounts", "show", limited, "--json")
+        XCTAssertTrue(listed.stdout.contains("\"state\":\"cooling\"") || listed.stdout.contains("\"state\" : \"cooling\""), listed.stdout)
+        rig.stop()
+    }
+
+    func testEveryAccountCoolingAnswers429WithRetryAfter() throws {
+        let rig = try ProxyRig(provider: "codex")
+        try rig.addAccount("c1", api: "rate_limited", extra: ["rate_limit_reset_seconds": 120])
+        try rig.start()
+        let base = try rig.base
+        let first = try Client.post(base + "/v1/responses", DataPathTests.codexStream)
+        XCTAssertEqual(first.status, 429, first.body)
+        let second = try Client.post(base + "/v1/responses", DataPathTests.codexStream)
+        XCTAssertEqual(second.status, 429, second.body)
+        XCTAssertEqual((second.json["error"] as? [String: Any])?["code"] as? String, "all_accounts_cooling", second.body)
+        let retryAfter = Int(second.header("retry-after") ?? "") ?? 0
+        XCTAssertTrue((100...121).contains(retryAfter), "Retry-After is the time until the account is usable: \(retryAfter)")
+        XCTAssertEqual(try rig.apiCalls("c1"), 1)
+        rig.stop()
+    }
+
+    func testUnauthorizedMovesOnAndRefreshesTheAccount() throws {
+        let rig = try ProxyRig(provider: "codex")
+        try rig.addAccount("c1", api: ["unauthorized", "ok"])
+        try rig.addAccount("c2")
+        try rig.start()
+        let answer = try Client.post(try rig.base + "/v1/responses", DataPathTests.codexStream)
+        XCTAssertEqual(answer.status, 200, answer.body)
+        XCTAssertTrue(answer.body.contains("sim account c2"), answer.body)
+        let counters = { try XCTUnwrap(try rig.sim.account("c1")["counters"] as? [String: Any]) }
+        XCTAssertTrue(eventually { try counters()["token_calls"] as? Int == 1 }, "a 401 on the request path refreshes the account\n\(rig.daemon.log())")
+        XCTAssertTrue(eventually { try rig.daemon.readAccount(rig.ids["c1"]!)["access_token"] as? String != "c1-at-0" })
+        XCTAssertEqual(try rig.sim.stats()["reuses"] as? Int, 0)
+        rig.stop()
+    }
+
+    func testOverloadInTheStreamRetriesElsewhereWithoutPenalty() throws {
+        let rig = try ProxyRig(provider: "codex")
+        let overloaded = try rig.addAccount("c1", api: ["overloaded_in_stream", "ok"])
+        try rig.addAccount("c2")
+        try rig.start()
+        let answer = try Client.post(try rig.base + "/v1/responses", DataPathTests.codexStream)
+        XCTAssertEqual(answer.status, 200, answer.body)
+        XCTAssertTrue(answer.body.contains("sim account c2"), "the failed stream never reached the client: \(answer.body)")
+        XCTAssertFalse(answer.body.contains("server_is_overloaded"))
+        let stored = try rig.daemon.readAccount(overloaded)
+        XCTAssertNil(stored["cooldown_until"])
+        XCTAssertNil(stored["disabled"])
+        rig.stop()
+    }
+
+    func testClaudeOverloaded529MovesOn() throws {
+        let rig = try ProxyRig(provider: "claude")
+        try rig.addAccount("a1", api: "overloaded")
+        try rig.addAccount("a2")
+        try rig.start()
+        let answer = try Client.post(try rig.base + "/v1/messages", DataPathTests.claudeBody)
+        XCTAssertEqual(answer.status, 200, answer.body)
+        XCTAssertTrue(answer.body.contains("sim account a2"))
+        rig.stop()
+    }
+
+    func testPayloadErrorsReachTheClientUnchangedAndSpareTheAccount() throws {
+        let rig = try ProxyRig(provider: "codex")
+        let id = try rig.addAccount("c1", api: "bad_request")
+        try rig.addAccount("c2", api: "bad_request")
+        try rig.start()
+        let answer = try Client.post(try rig.base + "/v1/responses", DataPathTests.codexStream)
+        XCTAssertEqual(answer.status, 400)
+        XCTAssertEqual((answer.json["error"] as? [String: Any])?["code"] as? String, "unsupported_parameter")
+        XCTAssertEqual(try rig.apiCalls("c1") + rig.apiCalls("c2"), 1, "a client's mistake is not retried on another account")
+        XCTAssertNil(try rig.daemon.readAccount(id)["cooldown_until"])
+        rig.stop()
+    }
+
+    func testGeminiValidationRequiredDisablesTheAccount() throws {
+        let rig = try ProxyRig(provider: "gemini", extraConfig: "disable-guard: 100%\n")
+        let id = try rig.addAccount("g1", api: "validation_required")
+        try rig.addAccount("g2")
+        try rig.start()
+        let answer = try Client.post(try rig.base + "/v1beta/models/gemini-2.5-pro:generateContent", DataPathTests.geminiBody)
+        XCTAssertEqual(answer.status, 200, answer.body)
+        XCTAssertTrue(eventually { try rig.daemon.readAccount(id)["disabled"] as? Bool == true }, rig.daemon.log())
+        XCTAssertEqual(try rig.daemon.readAccount(id)["disabled_kind"] as? String, "verification_required")
+        rig.stop()
+    }
+
+    func testGeminiModelExhaustionCoolsOnlyThatModel() throws {
+        let rig = try ProxyRig(provider: "gemini")
+        try rig.addAccount("g1", api: ["rate_limited", "ok"])
+        try rig.start()
+        let base = try rig.base
+        let pro = try Client.post(base + "/v1beta/models/gemini-2.5-pro:generateContent", DataPathTests.geminiBody)
+        XCTAssertEqual(pro.status, 429, pro.body)
+        let again = try Client.post(base + "/v1beta/models/gemini-2.5-pro:generateContent", DataPathTests.geminiBody)
+        XCTAssertEqual(again.status, 429, "that model cools on the account: \(again.body)")
+        let flash = try Client.post(base + "/v1beta/models/gemini-2.5-flash:generateContent", DataPathTests.geminiBody)
+        XCTAssertEqual(flash.status, 200, "other models still use it: \(flash.body)")
+        XCTAssertEqual(try rig.apiCalls("g1"), 2)
+        rig.stop()
+    }
+
+    func testSessionAffinityKeepsASessionOnOneAccount() throws {
+        let rig = try ProxyRig(provider: "claude")
+        for name in ["a1", "a2", "a3"] { try rig.addAccount(name) }
+        try rig.start()
+        let base = try rig.base
+        var served: Set<String> = []
+        for _ in 0..<6 {
+            let answer = try Client.post(base + "/v1/messages", DataPathTests.claudeBody, headers: [("x-claude-code-session-id", "s-42")])
+            XCTAssertEqual(answer.status, 200)
+            served.insert(answer.header("x-sim-account") ?? "")
+        }
+        XCTAssertEqual(served.count, 1, "one session, one account: \(served)")
+        var spread: Set<String> = []
+        for _ in 0..<6 {
+            spread.insert(try Client.post(base + "/v1/messages", DataPathTests.claudeBody).header("x-sim-account") ?? "")
+        }
+        XCTAssertEqual(spread.count, 3, "without a session, round-robin spreads: \(spread)")
+        rig.stop()
+    }
+
+    func testClientDisconnectCancelsTheUpstreamTransfer() throws {
+        let rig = try ProxyRig(provider: "codex")
+        try rig.addAccount("c1", api: "slow_stream", extra: ["stream_gap_ms": 400])
+        try rig.start()
+        let url = try rig.base + "/v1/responses"
+        let result = Result { () throws(CurlError) in
+            try CurlEasyClient().perform(
+                HTTPRequest(method: .post, url: url, headers: [("content-type", "application/json")],
+                            body: Array(DataPathTests.codexStream.utf8), timeout: .seconds(30)),
+                onHeaders: { _ in }, onChunk: { _ in false })
+        }
+        XCTAssertThrowsError(try result.get(), "the client hangs up after its first chunk")
+        XCTAssertTrue(eventually(timeout: .seconds(5)) { try rig.sim.stats()["api_streams_abandoned"] as? Int == 1 },
+                      "the worker cancels its upstream transfer when its client goes")
+        XCTAssertEqual(try rig.sim.stats()["api_streams_open"] as? Int, 0)
+        rig.stop()
+    }
+}

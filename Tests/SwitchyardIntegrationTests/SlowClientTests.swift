@@ -1,0 +1,88 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `client.header-timeout` against slow clients (SPEC §3), seen from a raw TCP client.
+final class SlowClientTests: XCTestCase {
+    private func connectTo(_ listen: String) throws -> Int32 {
+        let parts = listen.split(separator: ":")
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(parts[1])!).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { throw TestFailure("connect failed") }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    private func send(_ fd: Int32, _ text: String) {
+        _ = text.withCString { write(fd, $0, strlen($0)) }
+    }
+
+    /// Reads until the peer closes (true) or the 10 s receive timeout passes (false).
+    private func readsUntilClosed(_ fd: Int32) -> (closed: Bool, received: String) {
+        var received = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count == 0 { return (true, String(decoding: received, as: UTF8.self)) }
+            if count < 0 { return (errno == ECONNRESET, String(decoding: received, as: UTF8.self)) }
+            received += buffer[0..<count]
+        }
+    }
+
+    func testAHeadThatNeverEndsIsCutAfterTheHeaderTimeout() throws {
+        let rig = try ProxyRig(provider: "claude", extraConfig: "client: {header-timeout: 1s}\n")
+        try rig.addAccount("a1")
+        try rig.start()
+        let fd = try connectTo(try rig.daemon.worker("claude").listen)
+        defer { close(fd) }
+        let started = ContinuousClock.now
+        send(fd, "POST /v1/messages HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n")
+        let (closed, received) = readsUntilClosed(fd)
+        XCTAssertTrue(closed, "the connection is closed")
+        XCTAssertEqual(received, "", "no response to a request that never finished its head")
+        XCTAssertGreaterThanOrEqual(ContinuousClock.now - started, .milliseconds(900))
+        XCTAssertEqual(try rig.apiCalls("a1"), 0)
+        rig.stop()
+    }
+
+    func testABodyThatStallsIsCut() throws {
+        let rig = try ProxyRig(provider: "claude", extraConfig: "client: {header-timeout: 1s}\n")
+        try rig.addAccount("a1")
+        try rig.start()
+        let fd = try connectTo(try rig.daemon.worker("claude").listen)
+        defer { close(fd) }
+        send(fd, "POST /v1/messages HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"model\":")
+        XCTAssertTrue(readsUntilClosed(fd).closed, "a body that stops arriving ends the connection")
+        XCTAssertEqual(try rig.apiCalls("a1"), 0)
+        rig.stop()
+    }
+
+    func testAnIdleKeepAliveConnectionOutlivesTheHeaderTimeout() throws {
+        let rig = try ProxyRig(provider: "claude", extraConfig: "client: {header-timeout: 1s}\n")
+        try rig.start()
+        let fd = try connectTo(try rig.daemon.worker("claude").listen)
+        defer { close(fd) }
+        let request = "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        send(fd, request)
+        XCTAssertGreaterThan(read(fd, &buffer, buffer.count), 0)
+        // Longer than the header timeout, shorter than client.idle-timeout (5m): between
+        // requests only the idle timeout applies.
+        usleep(1_500_000)
+        send(fd, request)
+        let count = read(fd, &buffer, buffer.count)
+        XCTAssertGreaterThan(count, 0)
+        XCTAssertTrue(String(decoding: buffer[0..<max(count, 0)], as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+        rig.stop()
+    }
+}
