@@ -55,9 +55,14 @@ public enum JSONValue: Codable, Sendable, Hashable {
 // MARK: - Reading and writing JSON text
 
 extension JSONValue {
-    /// Parses JSON text (any top-level value).
+    /// Parses JSON text (any top-level value); see `JSONValueParser`.
     public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try data.withUnsafeBytes { bytes throws -> JSONValue in try JSONValueParser.parse(bytes) }
+    }
+
+    /// Parses JSON text (any top-level value) from bytes.
+    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        try bytes.withUnsafeBytes { bytes throws -> JSONValue in try JSONValueParser.parse(bytes) }
     }
 
     /// JSON text for this value. `sortedKeys` makes the output stable (account files, tests);

@@ -58,8 +58,13 @@ final class UpstreamExchange: CurlTransferSink, Sendable {
 
     /// Starts `request` on `client`, feeding this exchange.
     func start(_ request: SwitchyardCurl.HTTPRequest, on client: CurlMultiClient) {
-        let started = client.start(request, sink: self)
-        transfer.withLock { $0 = started }
+        client.start(request, sink: self)
+    }
+
+    /// Called inside `start`, before libcurl can deliver anything: a pause must find its
+    /// transfer to resume, even one that happens before `start` returned.
+    func willStart(_ transfer: CurlTransfer) {
+        self.transfer.withLock { $0 = transfer }
     }
 
     /// Ends the transfer early (client gone, attempt abandoned); `next()` then reports it.
