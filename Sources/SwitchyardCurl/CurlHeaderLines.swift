@@ -31,8 +31,7 @@ enum CurlHeaderLines {
             throw invalid("header name \(name.debugDescription) is not an HTTP token")
         }
         // CR, LF and NUL would end the header early (NUL truncates the C string).
-        let forbidden: Set<UInt8> = [0, UInt8(ascii: "\r"), UInt8(ascii: "\n")]
-        guard !value.utf8.contains(where: forbidden.contains) else {
+        guard !value.utf8.contains(where: { $0 == 0 || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") }) else {
             throw invalid("the value of header \(name) contains CR, LF or NUL")
         }
     }

@@ -13,6 +13,10 @@ final class SlowClientClock {
 
     private let timeout: TimeAmount
     private var phase = Phase.awaitingHead
+    /// When the connection is cut unless the clock is re-armed or stopped first.
+    private var deadline: NIODeadline?
+    /// At most one timer per connection: re-arming only moves `deadline`, and a timer that
+    /// fires early schedules itself again for the rest (no timer per request).
     private var timer: Scheduled<Void>?
 
     init(timeout: TimeAmount) { self.timeout = timeout }
@@ -38,8 +42,7 @@ final class SlowClientClock {
 
     fileprivate func requestEnded() {
         phase = .responding
-        timer?.cancel()
-        timer = nil
+        deadline = nil
     }
 
     fileprivate func responseEnded() {
@@ -47,14 +50,30 @@ final class SlowClientClock {
     }
 
     fileprivate func stop() {
+        deadline = nil
         timer?.cancel()
         timer = nil
     }
 
     private func arm(_ context: ChannelHandlerContext) {
-        timer?.cancel()
-        let channel = context.channel
-        timer = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+        let due = NIODeadline.now() + timeout
+        deadline = due
+        if timer == nil { schedule(context, at: due) }
+    }
+
+    private func schedule(_ context: ChannelHandlerContext, at due: NIODeadline) {
+        let contextBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let clockBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: due) {
+            let clock = clockBound.value
+            clock.timer = nil
+            guard let deadline = clock.deadline else { return }
+            if deadline <= .now() {
+                contextBound.value.close(promise: nil)
+            } else {
+                clock.schedule(contextBound.value, at: deadline)
+            }
+        }
     }
 }
 
