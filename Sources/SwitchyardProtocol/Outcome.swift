@@ -24,6 +24,9 @@ public struct Outcome: Codable, Sendable, Equatable {
     public var model: String?
     /// A Gemini project discovered with `loadCodeAssist`, for the supervisor to store.
     public var projectID: String?
+    /// For a 401: the sha256 (lowercase hex) of the access token the upstream refused, so the
+    /// supervisor refreshes only while the account still holds that token.
+    public var accessTokenSHA256: String?
 
     public init(
         accountID: String,
@@ -34,7 +37,8 @@ public struct Outcome: Codable, Sendable, Equatable {
         retryAfterSeconds: Int? = nil,
         resetsAt: Int64? = nil,
         model: String? = nil,
-        projectID: String? = nil
+        projectID: String? = nil,
+        accessTokenSHA256: String? = nil
     ) {
         self.accountID = accountID
         self.source = source
@@ -45,6 +49,7 @@ public struct Outcome: Codable, Sendable, Equatable {
         self.resetsAt = resetsAt
         self.model = model
         self.projectID = projectID
+        self.accessTokenSHA256 = accessTokenSHA256
     }
 
     enum CodingKeys: String, CodingKey {
@@ -57,5 +62,6 @@ public struct Outcome: Codable, Sendable, Equatable {
         case resetsAt = "resets_at"
         case model
         case projectID = "project_id"
+        case accessTokenSHA256 = "access_token_sha256"
     }
 }

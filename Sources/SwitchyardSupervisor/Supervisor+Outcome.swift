@@ -14,7 +14,7 @@ extension Supervisor {
         }
         switch Self.decision(for: outcome, provider: provider) {
         case .forceRefreshThenRetry:
-            refreshAfterUnauthorized(account)
+            refreshAfterUnauthorized(account, refusedTokenSHA256: outcome.accessTokenSHA256)
         case .cooldown, .permanent:
             enqueueWrite(.outcome(outcome, provider))
         case let other:
@@ -36,19 +36,15 @@ extension Supervisor {
     }
 
     /// An access token refused on the request path: refresh the account now (single flight,
-    /// SPEC §6.5), unless a refresh is under way or just brought a token the worker may not
-    /// have used yet.
-    private func refreshAfterUnauthorized(_ account: Account) {
-        let now = Self.unixNow()
-        if let refreshed = account.lastRefreshedAt, now - refreshed < Self.unauthorizedRefreshSpacing { return }
+    /// SPEC §6.5) — unless a refresh is under way, or the refused token is no longer the
+    /// stored one (a request still in flight with the token a refresh just replaced).
+    private func refreshAfterUnauthorized(_ account: Account, refusedTokenSHA256: String?) {
+        if let refused = refusedTokenSHA256, let current = account.accessToken,
+           SHA256.hexDigest(Array(current.utf8)) != refused { return }
         if refreshing.planner.isInFlight(account.id) || refreshing.awaitingCommit.contains(account.id) { return }
         logger.info("access token refused on the request path; refreshing", metadata: ["account": "\(account.id)"])
         _ = refreshNow(account.id)
     }
-
-    /// A 401 within this many seconds of a successful refresh does not force another: the
-    /// request most likely went out with the token that refresh replaced.
-    static let unauthorizedRefreshSpacing: Int64 = 30
 
     /// The account after a reported outcome, computed at write time (see `enqueueWrite`).
     func outcomeChange(_ outcome: Outcome, on account: Account, provider: Provider) -> Account? {

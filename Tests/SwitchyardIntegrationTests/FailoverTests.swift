@@ -55,6 +55,19 @@ final class FailoverTests: XCTestCase {
         rig.stop()
     }
 
+    func testUnauthorizedOnTheOnlyAccountWaitsForItsNewToken() throws {
+        let rig = try ProxyRig(provider: "claude")
+        let id = try rig.addAccount("a1", api: ["unauthorized", "ok"])
+        try rig.start()
+        let answer = try Client.post(try rig.base + "/v1/messages", DataPathTests.claudeBody)
+        XCTAssertEqual(answer.status, 200, "retried on the same account with its refreshed token: \(answer.body)\n\(rig.daemon.log())")
+        XCTAssertEqual(try rig.apiCalls("a1"), 2)
+        let counters = try XCTUnwrap(try rig.sim.account("a1")["counters"] as? [String: Any])
+        XCTAssertEqual(counters["token_calls"] as? Int, 1, "one refresh, however many requests saw the 401")
+        XCTAssertNotEqual(try rig.daemon.readAccount(id)["access_token"] as? String, "a1-at-0")
+        rig.stop()
+    }
+
     func testOverloadInTheStreamRetriesElsewhereWithoutPenalty() throws {
         let rig = try ProxyRig(provider: "codex")
         let overloaded = try rig.addAccount("c1", api: ["overloaded_in_stream", "ok"])

@@ -29,19 +29,34 @@ struct ProxyAttempts {
 
     private enum Step {
         case answer(ProxyAnswer)
-        case retry(Failure)
+        /// `refusedToken`: the upstream refused the account's access token (401).
+        case retry(Failure, refusedToken: Bool = false)
     }
+
+    /// How long a request whose only usable account was refused with 401 waits for that
+    /// account's refreshed token before giving up.
+    static let renewedTokenWait: Duration = .seconds(15)
 
     func run(_ call: ProxyCall, session: String?) async -> ProxyAnswer {
         let adapter = ProxyAdapters.adapter(for: settings.provider)
         let model = call.endpoint.pathModel ?? call.request.model
         var tried: Set<String> = []
         var last: Failure?
+        /// The account (and token) that last answered 401, while no retry on its new token ran.
+        var unauthorized: PoolAccount?
         for _ in 0..<settings.maxAttempts {
             let account: PoolAccount
             switch routing.choose(model: model, session: session, excluding: tried) {
-            case .account(let chosen): account = chosen
-            case .none(let error): return Self.answer(for: last, orElse: error)
+            case .account(let chosen):
+                account = chosen
+            case .none(let error):
+                // SPEC §6.4: no other account — retry the refused one with its new token.
+                guard let refused = unauthorized,
+                      let renewed = await routing.nextToken(of: refused.id, after: refused.accessToken, timeout: Self.renewedTokenWait)
+                else { return Self.answer(for: last, orElse: error) }
+                unauthorized = nil
+                routing.started(renewed.id)
+                account = renewed
             }
             tried.insert(account.id)
             let step = await attempt(call, model: model, on: account, adapter: adapter)
@@ -49,9 +64,10 @@ struct ProxyAttempts {
             case .answer(let answer):
                 if case .stream = answer {} else { routing.finished(account.id) }
                 return answer
-            case .retry(let failure):
+            case .retry(let failure, let refusedToken):
                 routing.finished(account.id)
                 last = failure
+                if refusedToken { unauthorized = account }
             }
         }
         return Self.answer(for: last, orElse: .noUsableAccount)
@@ -261,7 +277,7 @@ struct ProxyAttempts {
         case .forceRefreshThenRetry:
             routing.holdUntilNewToken(account.id)
             upstream.report(decision, account: account, status: status, headers: headers)
-            return .retry(.local(.noUsableAccount))
+            return .retry(.local(.noUsableAccount), refusedToken: true)
         case .permanent:
             routing.holdUntilNewToken(account.id)
             upstream.report(decision, account: account, status: status, headers: headers)

@@ -38,6 +38,7 @@ final class ProxyUpstream: Sendable {
         var outcome = Outcome(accountID: account.id, httpStatus: status ?? 0, message: decision.message)
         switch decision {
         case .permanent(_, let code, _): outcome.errorCode = code
+        case .forceRefreshThenRetry: outcome.accessTokenSHA256 = SHA256.hexDigest(Array(account.accessToken.utf8))
         case .cooldown(let until, _, let model):
             outcome.resetsAt = until
             outcome.model = model

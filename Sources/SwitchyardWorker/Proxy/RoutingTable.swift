@@ -29,6 +29,19 @@ final class RoutingTable: Sendable {
         var selector: AccountSelector
         var accounts: [String: PoolAccount] = [:]
         var holds: [String: Hold] = [:]
+        /// Requests waiting for an account's next access token (after its 401).
+        var tokenWaiters: [String: [TokenWaiter]] = [:]
+    }
+
+    private struct TokenWaiter {
+        let token: String
+        let continuation: CheckedContinuation<PoolAccount?, Never>
+        var key = WaiterKey()
+    }
+
+    /// Tells one waiter from another, for the timeout's removal.
+    private final class WaiterKey: Sendable, Equatable {
+        static func == (a: WaiterKey, b: WaiterKey) -> Bool { a === b }
     }
 
     /// How long an account refused with 401 stays out at most, should no new token come.
@@ -64,20 +77,60 @@ final class RoutingTable: Sendable {
     }
 
     func upsert(_ batch: [PoolAccount]) {
-        state.withLock { state in
+        let woken: [(CheckedContinuation<PoolAccount?, Never>, PoolAccount)] = state.withLock { state in
+            var woken: [(CheckedContinuation<PoolAccount?, Never>, PoolAccount)] = []
             for account in batch {
                 state.accounts[account.id] = account
                 state.selector.upsert(Self.routing(account, hold: Self.liveHold(&state, for: account)))
+                if let waiters = state.tokenWaiters[account.id] {
+                    let renewed = waiters.filter { $0.token != account.accessToken }
+                    let waiting = waiters.filter { $0.token == account.accessToken }
+                    woken += renewed.map { ($0.continuation, account) }
+                    state.tokenWaiters[account.id] = waiting.isEmpty ? nil : waiting
+                }
             }
+            return woken
         }
+        for (continuation, account) in woken { continuation.resume(returning: account) }
     }
 
     func remove(_ ids: [String]) {
-        state.withLock { state in
+        let gone: [CheckedContinuation<PoolAccount?, Never>] = state.withLock { state in
+            var gone: [CheckedContinuation<PoolAccount?, Never>] = []
             for id in ids {
                 state.accounts[id] = nil
                 state.holds[id] = nil
                 state.selector.remove(id)
+                gone += (state.tokenWaiters.removeValue(forKey: id) ?? []).map(\.continuation)
+            }
+            return gone
+        }
+        for continuation in gone { continuation.resume(returning: nil) }
+    }
+
+    /// The account once the supervisor pushes it with an access token other than `token`
+    /// (the refresh a 401 set off), or nil when it leaves the pool or `timeout` passes first.
+    /// SPEC §6.4: with no other account usable, a 401'd request is retried on the same
+    /// account with its new token.
+    func nextToken(of id: String, after token: String, timeout: Duration) async -> PoolAccount? {
+        let key = WaiterKey()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<PoolAccount?, Never>) in
+            let immediate: PoolAccount?? = state.withLock { state in
+                guard let account = state.accounts[id] else { return .some(nil) }
+                if account.accessToken != token { return .some(account) }
+                state.tokenWaiters[id, default: []].append(TokenWaiter(token: token, continuation: continuation, key: key))
+                return nil
+            }
+            if let immediate { return continuation.resume(returning: immediate) }
+            Task {
+                try? await Task.sleep(for: timeout)
+                let expired: CheckedContinuation<PoolAccount?, Never>? = self.state.withLock { state in
+                    guard var waiters = state.tokenWaiters[id], let index = waiters.firstIndex(where: { $0.key == key }) else { return nil }
+                    let waiter = waiters.remove(at: index)
+                    state.tokenWaiters[id] = waiters.isEmpty ? nil : waiters
+                    return waiter.continuation
+                }
+                expired?.resume(returning: nil)
             }
         }
     }
@@ -105,6 +158,11 @@ final class RoutingTable: Sendable {
 
     func finished(_ id: String) {
         state.withLock { $0.selector.finished(id) }
+    }
+
+    /// A request starts on `id` without a selection (the retry with a renewed token).
+    func started(_ id: String) {
+        state.withLock { $0.selector.started(id) }
     }
 
     /// A 429: cools the account (or only `model` on it) until `until`.
