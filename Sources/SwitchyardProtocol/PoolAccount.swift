@@ -20,6 +20,9 @@ public struct PoolAccount: Codable, Sendable, Equatable {
     public var proxyURL: String?
     /// Model name → Unix seconds: Gemini per-model exhaustion; requests for that model skip the account until then.
     public var modelCooldowns: [String: Int64]?
+    /// The highest `used_percent` of the account's quota windows (all models), for
+    /// `least-used`'s tie-break between accounts with as many requests in flight.
+    public var quotaUsedPercent: Double?
     /// The account's state as the supervisor sees it (`active`, `cooling`, `expired`, `failing`),
     /// informational: the worker decides usability from the timestamps above.
     public var state: String?
@@ -33,6 +36,7 @@ public struct PoolAccount: Codable, Sendable, Equatable {
         projectID: String? = nil,
         proxyURL: String? = nil,
         modelCooldowns: [String: Int64]? = nil,
+        quotaUsedPercent: Double? = nil,
         state: String? = nil
     ) {
         self.id = id
@@ -43,6 +47,7 @@ public struct PoolAccount: Codable, Sendable, Equatable {
         self.projectID = projectID
         self.proxyURL = proxyURL
         self.modelCooldowns = modelCooldowns
+        self.quotaUsedPercent = quotaUsedPercent
         self.state = state
     }
 
@@ -55,6 +60,7 @@ public struct PoolAccount: Codable, Sendable, Equatable {
         case projectID = "project_id"
         case proxyURL = "proxy_url"
         case modelCooldowns = "model_cooldowns"
+        case quotaUsedPercent = "quota_used_percent"
         case state
     }
 }

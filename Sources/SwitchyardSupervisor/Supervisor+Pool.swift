@@ -17,6 +17,7 @@ extension Supervisor {
             id: account.id, accessToken: account.accessToken ?? "", expiresAt: account.expiresAt,
             cooldownUntil: account.cooldownUntil, chatgptAccountID: account.chatgptAccountId,
             projectID: account.projectId, proxyURL: account.proxyURL, modelCooldowns: modelCooldowns(account),
+            quotaUsedPercent: account.quota?.windows.filter { $0.model == nil }.map(\.usedPercent).max(),
             state: account.refreshStatus == .failing ? "failing" : nil)
     }
 

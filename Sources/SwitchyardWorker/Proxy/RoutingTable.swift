@@ -218,6 +218,7 @@ final class RoutingTable: Sendable {
         }
         return RoutingAccount(
             id: account.id, expiresAt: expiresAt, cooldownUntil: cooldown,
-            modelCooldowns: account.modelCooldowns ?? [:], failing: account.state == "failing")
+            modelCooldowns: account.modelCooldowns ?? [:], failing: account.state == "failing",
+            quotaUsedPercent: account.quotaUsedPercent ?? 0)
     }
 }
