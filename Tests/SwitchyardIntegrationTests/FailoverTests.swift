@@ -154,6 +154,46 @@ final class FailoverTests: XCTestCase {
         rig.stop()
     }
 
+    /// SPEC §1: a worker restart finishes the streams the old generation began.
+    func testAStreamOutlivesAWorkerRestart() throws {
+        let rig = try ProxyRig(provider: "codex")
+        try rig.addAccount("c1", api: "slow_stream", extra: ["stream_gap_ms": 300])
+        try rig.start()
+        let url = try rig.base + "/v1/responses"
+        let oldPID = try rig.daemon.worker("codex").pid
+        let restarted = DispatchSemaphore(value: 0)
+        var received = ""
+        let restartCode = Box<Int32>(-1)
+        let configPath = rig.daemon.configPath
+        let head = try CurlEasyClient().perform(
+            HTTPRequest(method: .post, url: url, headers: [("content-type", "application/json")],
+                        body: Array(DataPathTests.codexStream.utf8), timeout: .seconds(30)),
+            onHeaders: { _ in },
+            onChunk: { chunk in
+                if received.isEmpty {
+                    // Mid-stream: hand the port to a new generation while this stream runs.
+                    Thread {
+                        let process = Process()
+                        process.executableURL = URL(fileURLWithPath: TestDaemon.binary)
+                        process.arguments = ["workers", "restart", "codex", "--config", configPath]
+                        try? process.run()
+                        process.waitUntilExit()
+                        restartCode.value = process.terminationStatus
+                        restarted.signal()
+                    }.start()
+                }
+                received += String(decoding: chunk, as: UTF8.self)
+                return true
+            })
+        XCTAssertEqual(restarted.wait(timeout: .now() + 30), .success)
+        XCTAssertEqual(restartCode.value, 0)
+        XCTAssertEqual(head.status, 200)
+        XCTAssertTrue(received.contains("event: response.completed"), "the old worker finished the stream: \(received)")
+        XCTAssertNotEqual(try rig.daemon.worker("codex").pid, oldPID)
+        XCTAssertEqual(try Client.post(url, DataPathTests.codexStream).status, 200, "the new generation serves")
+        rig.stop()
+    }
+
     func testClientDisconnectCancelsTheUpstreamTransfer() throws {
         let rig = try ProxyRig(provider: "codex")
         try rig.addAccount("c1", api: "slow_stream", extra: ["stream_gap_ms": 400])
@@ -171,4 +211,10 @@ final class FailoverTests: XCTestCase {
         XCTAssertEqual(try rig.sim.stats()["api_streams_open"] as? Int, 0)
         rig.stop()
     }
+}
+
+/// A value handed between a test and a thread it starts (the test waits on a semaphore).
+final class Box<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
 }
