@@ -59,7 +59,7 @@ struct ProxyAttempts {
                 account = renewed
             }
             tried.insert(account.id)
-            let step = await attempt(call, model: model, on: account, adapter: adapter)
+            let step = await attempt(call, on: account, adapter: adapter)
             switch step {
             case .answer(let answer):
                 if case .stream = answer {} else { routing.finished(account.id) }
@@ -83,14 +83,14 @@ struct ProxyAttempts {
 
     // MARK: - One attempt
 
-    private func attempt(_ call: ProxyCall, model: String?, on account: PoolAccount, adapter: any ProxyAdapter) async -> Step {
+    private func attempt(_ call: ProxyCall, on account: PoolAccount, adapter: any ProxyAdapter) async -> Step {
         var credentials = ProxyCredentials(
             accessToken: account.accessToken, chatgptAccountID: account.chatgptAccountID, projectID: account.projectID)
         if settings.provider == .gemini, credentials.projectID == nil {
             switch await upstream.discoverProject(for: account, settings: settings) {
             case .found(let project): credentials.projectID = project
             case .failed(let status, let headers, let body, let error):
-                return failed(status: status, headers: headers, body: body, transportError: error, account: account, model: model)
+                return failed(status: status, headers: headers, body: body, transportError: error, account: account)
             }
         }
         let request = adapter.upstreamRequest(call, account: credentials, config: settings.upstream)
@@ -100,25 +100,25 @@ struct ProxyAttempts {
         switch await exchange.head() {
         case .success(let received): head = received
         case .failure(let error):
-            return failed(status: nil, headers: [], body: [], transportError: error.description, account: account, model: model)
+            return failed(status: nil, headers: [], body: [], transportError: error.description, account: account)
         }
         guard (200...299).contains(head.status) else {
             let body: [UInt8]
             switch await exchange.collect(limit: Self.errorBodyLimit) {
             case .success(let collected): body = collected
             case .failure(let error):
-                return failed(status: nil, headers: [], body: [], transportError: error.description, account: account, model: model)
+                return failed(status: nil, headers: [], body: [], transportError: error.description, account: account)
             }
-            return failed(status: head.status, headers: head.headers, body: body, transportError: nil, account: account, model: model)
+            return failed(status: head.status, headers: head.headers, body: body, transportError: nil, account: account)
         }
         return await success(call, head: head, exchange: exchange, shape: adapter.responseShape(call, contentType: head.header("content-type")),
-                             account: account, model: model)
+                             account: account)
     }
 
     /// A 2xx head: decide how its body goes on, reading as much as that needs first.
     private func success(
         _ call: ProxyCall, head: HTTPResponseHead, exchange: UpstreamExchange, shape: ResponseShape,
-        account: PoolAccount, model: String?
+        account: PoolAccount
     ) async -> Step {
         var downstream = head
         downstream.headers = ForwardedHeaders.downstream(head.headers)
@@ -129,13 +129,13 @@ struct ProxyAttempts {
             return .answer(.stream(head: downstream, exchange: exchange, prefix: [], unwrap: nil, accountID: account.id))
         case .eventStream(let unwrapGemini):
             return await gated(head: downstream, exchange: exchange, unwrap: unwrapGemini ? GeminiStreamUnwrapper() : nil,
-                               account: account, model: model)
+                               account: account)
         case .geminiJSON:
-            return await collected(head: downstream, exchange: exchange, account: account, model: model) { body in
+            return await collected(head: downstream, exchange: exchange, account: account) { body in
                 .ok(GeminiEnvelope.unwrap(body))
             }
         case .geminiArray:
-            return await collected(head: downstream, exchange: exchange, account: account, model: model) { body in
+            return await collected(head: downstream, exchange: exchange, account: account) { body in
                 var unwrapper = GeminiStreamUnwrapper()
                 var array = GeminiArrayCollector()
                 array.feed(unwrapper.feed(body))
@@ -143,7 +143,7 @@ struct ProxyAttempts {
                 return .ok(array.finish())
             }
         case .codexCollected:
-            return await collected(head: downstream, exchange: exchange, account: account, model: model) { body in
+            return await collected(head: downstream, exchange: exchange, account: account) { body in
                 var collector = CodexStreamCollector()
                 switch collector.feed(body) {
                 case .finished(let response): return .ok(response)
@@ -167,14 +167,14 @@ struct ProxyAttempts {
 
     /// Buffers the whole 2xx body, rewrites it, and answers it as JSON.
     private func collected(
-        head: HTTPResponseHead, exchange: UpstreamExchange, account: PoolAccount, model: String?,
+        head: HTTPResponseHead, exchange: UpstreamExchange, account: PoolAccount,
         rewrite: ([UInt8]) -> Rewrite
     ) async -> Step {
         let body: [UInt8]
         switch await exchange.collect(limit: settings.maxBodyBytes * 4) {
         case .success(let collected): body = collected
         case .failure(let error):
-            return failed(status: nil, headers: [], body: [], transportError: error.description, account: account, model: model)
+            return failed(status: nil, headers: [], body: [], transportError: error.description, account: account)
         }
         switch rewrite(body) {
         case .ok(let rewritten):
@@ -182,16 +182,16 @@ struct ProxyAttempts {
             headers.append((name: "content-type", value: "application/json"))
             return .answer(.buffered(status: head.status, headers: headers, body: rewritten))
         case .failedInStream(let payload):
-            return failedInStream(payload: payload, head: head, held: body, account: account, model: model)
+            return failedInStream(payload: payload, head: head, held: body, account: account)
         case .incomplete:
             return failed(status: nil, headers: [], body: [], transportError: "the upstream stream ended before its final event",
-                          account: account, model: model)
+                          account: account)
         }
     }
 
     /// Holds an event stream's start until content shows (`StreamGate`).
     private func gated(
-        head: HTTPResponseHead, exchange: UpstreamExchange, unwrap: GeminiStreamUnwrapper?, account: PoolAccount, model: String?
+        head: HTTPResponseHead, exchange: UpstreamExchange, unwrap: GeminiStreamUnwrapper?, account: PoolAccount
     ) async -> Step {
         var gate = StreamGate(provider: settings.provider)
         var unwrapper = unwrap
@@ -210,7 +210,7 @@ struct ProxyAttempts {
                         return .answer(.stream(head: head, exchange: exchange, prefix: held + rest, unwrap: unwrapper, accountID: account.id))
                     case .failed(let payload, let held):
                         exchange.cancel()
-                        return failedInStream(payload: payload, head: head, held: held, account: account, model: model)
+                        return failedInStream(payload: payload, head: head, held: held, account: account)
                     }
                 }
             case .end:
@@ -218,7 +218,7 @@ struct ProxyAttempts {
                 if unwrapper != nil { tail += unwrapper!.finish() }
                 return .answer(.buffered(status: head.status, headers: head.headers, body: tail))
             case .failed(let error):
-                return failed(status: nil, headers: [], body: [], transportError: error.description, account: account, model: model)
+                return failed(status: nil, headers: [], body: [], transportError: error.description, account: account)
             }
         }
     }
@@ -236,24 +236,24 @@ struct ProxyAttempts {
 
     /// An error inside a 2xx stream before any content: classified like an API answer with
     /// that payload; passed on as the stream it was when it is the client's to see.
-    private func failedInStream(payload: [UInt8], head: HTTPResponseHead, held: [UInt8], account: PoolAccount, model: String?) -> Step {
+    private func failedInStream(payload: [UInt8], head: HTTPResponseHead, held: [UInt8], account: PoolAccount) -> Step {
         let decision = classify(status: head.status, headers: head.headers, body: payload, transportError: nil)
         if case .neutral = decision {
             return .answer(.buffered(status: head.status, headers: head.headers, body: held))
         }
-        return act(on: decision, status: head.status, headers: head.headers, body: held, account: account, model: model)
+        return act(on: decision, status: head.status, headers: head.headers, body: held, account: account)
     }
 
     private func failed(
         status: Int?, headers: [(name: String, value: String)], body: [UInt8], transportError: String?,
-        account: PoolAccount, model: String?
+        account: PoolAccount
     ) -> Step {
         let decision = classify(status: status, headers: headers, body: body, transportError: transportError)
         if case .neutral = decision, let status {
             // The client's own mistake (400-class payload errors): its answer, unchanged.
             return .answer(.buffered(status: status, headers: ForwardedHeaders.downstream(headers), body: body))
         }
-        return act(on: decision, status: status, headers: headers, body: body, account: account, model: model)
+        return act(on: decision, status: status, headers: headers, body: body, account: account)
     }
 
     private func classify(status: Int?, headers: [(name: String, value: String)], body: [UInt8], transportError: String?) -> Decision {
@@ -266,7 +266,7 @@ struct ProxyAttempts {
     /// client gets should this be the last attempt.
     private func act(
         on decision: Decision, status: Int?, headers: [(name: String, value: String)], body: [UInt8],
-        account: PoolAccount, model: String?
+        account: PoolAccount
     ) -> Step {
         let passOn = Failure.upstream(status: status ?? 502, headers: ForwardedHeaders.downstream(headers), body: body)
         switch decision {
