@@ -59,6 +59,8 @@ final class ClientServer: @unchecked Sendable {
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.autoRead, value: false)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            // Streamed events go out as they come: never held back waiting for an ACK.
+            .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(connections.makeAcceptedHandler())
