@@ -60,4 +60,21 @@ public protocol AccountStore: Sendable {
     /// (see the contract above). Before any `loadAll`, everything present counts as added.
     /// Called every 2 s by the supervisor (SPEC §2), so unchanged records must cost little.
     func scanForChanges() async throws -> StoreChanges
+
+    /// Hints of which records changed, when the backend can tell (the file store watches its
+    /// directory): the supervisor then scans just those. nil: the backend cannot; poll.
+    /// (No default implementations: an actor's own method must never lose to one.)
+    func changeHints() async -> AsyncStream<StoreChangeHint>?
+
+    /// `scanForChanges` narrowed to what a hint names.
+    func scanForChanges(_ hint: StoreChangeHint) async throws -> StoreChanges
 }
+
+/// What changed, as far as a backend can tell without looking at every record.
+public enum StoreChangeHint: Sendable, Equatable {
+    /// These records (file names for the file store) changed, appeared or went away.
+    case records(Set<String>)
+    /// Anything may have changed (the hint stream lost events): look at everything.
+    case everything
+}
+

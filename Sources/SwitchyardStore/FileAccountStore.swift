@@ -27,6 +27,8 @@ public actor FileAccountStore: AccountStore {
     private let executor: DispatchQueueExecutor
     /// Every account file as last read or written by this instance, by file name.
     private var known: [String: KnownFile] = [:]
+    /// Kept while its hints are being read.
+    private var watch: DirectoryWatch?
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         executor.asUnownedSerialExecutor()
@@ -139,23 +141,59 @@ public actor FileAccountStore: AccountStore {
         var present = Set<String>()
         for name in try files.listAccountFileNames() {
             guard let current = try files.fingerprint(of: name) else { continue }  // gone since listing
-            if let file = known[name], file.fingerprint == current {
-                present.insert(name)
-                continue
-            }
-            guard let examined = examine(name) else { continue }
-            present.insert(name)
-            let previous = known.updateValue(examined.file, forKey: name)
-            if let account = examined.account {
-                changes.upserted.append(account)
-            } else if case .account(let id)? = previous?.entry {
-                changes.removedIDs.append(id)  // turned malformed: no readable account under it now
-            }
+            if note(name, current: current, in: &changes) { present.insert(name) }
         }
         for (name, file) in known where !present.contains(name) {
             known.removeValue(forKey: name)
             if case .account(let id) = file.entry { changes.removedIDs.append(id) }
         }
+        return finished(changes)
+    }
+
+    /// `scanForChanges` for the given file names only (those a `DirectoryWatch` saw change).
+    public func scanForChanges(_ hint: StoreChangeHint) throws -> StoreChanges {
+        guard case .records(let names) = hint else { return try scanForChanges() }
+        var changes = StoreChanges()
+        for name in names where AccountDirectory.isAccountFileName(name) {
+            if let current = try files.fingerprint(of: name), note(name, current: current, in: &changes) {
+                continue
+            } else if let file = known.removeValue(forKey: name), case .account(let id) = file.entry {
+                changes.removedIDs.append(id)
+            }
+        }
+        return finished(changes)
+    }
+
+    /// The file store watches its directory (inotify), so a scan need look only at the
+    /// files that changed; nil where inotify is not available.
+    public func changeHints() -> AsyncStream<StoreChangeHint>? {
+        guard let watch = DirectoryWatch(path: directory) else { return nil }
+        self.watch = watch
+        return AsyncStream { continuation in
+            let forward = Task {
+                for await names in watch.changes { continuation.yield(names.map(StoreChangeHint.records) ?? .everything) }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in forward.cancel() }
+        }
+    }
+
+    /// Compares one present file with what this instance last saw of it; false when it
+    /// turned out to be gone.
+    private func note(_ name: String, current: FileFingerprint, in changes: inout StoreChanges) -> Bool {
+        if let file = known[name], file.fingerprint == current { return true }
+        guard let examined = examine(name) else { return false }
+        let previous = known.updateValue(examined.file, forKey: name)
+        if let account = examined.account {
+            changes.upserted.append(account)
+        } else if case .account(let id)? = previous?.entry {
+            changes.removedIDs.append(id)  // turned malformed: no readable account under it now
+        }
+        return true
+    }
+
+    private func finished(_ changes: StoreChanges) -> StoreChanges {
+        var changes = changes
         changes.upserted.sort { $0.id < $1.id }
         changes.removedIDs.sort()
         changes.problems = currentProblems()

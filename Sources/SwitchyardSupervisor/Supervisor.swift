@@ -86,16 +86,50 @@ public actor Supervisor {
         problems = newProblems
     }
 
-    /// Polls accounts-dir for files added, changed or removed by hand (SPEC §2: within 2 s).
+    /// Takes in files added, changed or removed by hand (SPEC §2: within 2 s). Where the store
+    /// can tell what changed (inotify on accounts-dir), only those files are looked at, with a
+    /// full scan every `fullScanInterval` as a safety net; elsewhere every file is compared
+    /// every `scanInterval`.
     func watchAccountsDirectory() async {
+        if !Self.scanIntervalOverridden, let hints = await store.changeHints() {
+            await follow(hints)
+        }
         while !Task.isCancelled && !shuttingDown {
             try? await Task.sleep(for: Self.scanInterval)
             await takeInStoreChanges()
         }
     }
 
-    /// 1 s. Test-only: `SWITCHYARD_TEST_SCAN_INTERVAL_MS` stretches it, so that a test can
-    /// make a hand edit that only the write queue's own check can notice.
+    /// Until the hints end (then polling takes over) or the supervisor stops.
+    private func follow(_ hints: AsyncStream<StoreChangeHint>) async {
+        let (merged, input) = AsyncStream.makeStream(of: StoreChangeHint.self)
+        let forward = Task {
+            for await hint in hints { input.yield(hint) }
+            input.finish()
+        }
+        let safetyNet = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.fullScanInterval)
+                input.yield(.everything)
+            }
+        }
+        defer {
+            forward.cancel()
+            safetyNet.cancel()
+        }
+        for await hint in merged {
+            if Task.isCancelled || shuttingDown { return }
+            await takeInStoreChanges(hint)
+        }
+    }
+
+    /// With change hints, how often every file is compared anyway.
+    static let fullScanInterval: Duration = .seconds(10)
+
+    static let scanIntervalOverridden = ProcessInfo.processInfo.environment["SWITCHYARD_TEST_SCAN_INTERVAL_MS"] != nil
+
+    /// 1 s. Test-only: `SWITCHYARD_TEST_SCAN_INTERVAL_MS` stretches it (and turns change hints
+    /// off), so that a test can make a hand edit that only the write queue's own check can notice.
     static let scanInterval: Duration = {
         guard let text = ProcessInfo.processInfo.environment["SWITCHYARD_TEST_SCAN_INTERVAL_MS"], let ms = Int64(text), ms > 0 else {
             return .seconds(1)
@@ -107,19 +141,19 @@ public actor Supervisor {
     /// every change the store has reported is applied. Scans run one after another: a caller
     /// that finds one under way waits for it and then scans again, so it never acts on the
     /// registry while a change the store already handed out is still on its way to it.
-    func takeInStoreChanges() async {
+    func takeInStoreChanges(_ hint: StoreChangeHint = .everything) async {
         let previous = storeScan
         let scan = Task {
             await previous?.value
-            await self.scanStoreAndApply()
+            await self.scanStoreAndApply(hint)
         }
         storeScan = scan
         await scan.value
     }
 
-    private func scanStoreAndApply() async {
+    private func scanStoreAndApply(_ hint: StoreChangeHint) async {
         do {
-            let changes = try await store.scanForChanges()
+            let changes = try await (hint == .everything ? store.scanForChanges() : store.scanForChanges(hint))
             if changes.upserted.isEmpty && changes.removedIDs.isEmpty && changes.problems == problems { return }
             for account in changes.upserted { accountChanged(account) }
             for id in changes.removedIDs { accountRemoved(id) }
