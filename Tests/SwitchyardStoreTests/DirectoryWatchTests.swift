@@ -11,10 +11,7 @@ final class DirectoryWatchTests: XCTestCase {
     private var directory: String { root + "/accounts" }
 
     override func setUpWithError() throws {
-        var template = Array("/tmp/sy-watch-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        root = String(cString: try XCTUnwrap(made))
-        try FileAccountStore.ensureDirectory(directory)
+        root = try makeTemporaryRoot("sy-watch")
     }
 
     override func tearDownWithError() throws {

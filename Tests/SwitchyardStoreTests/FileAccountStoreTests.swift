@@ -10,10 +10,7 @@ final class FileAccountStoreTests: XCTestCase {
     private var directory: String { root + "/accounts" }
 
     override func setUpWithError() throws {
-        var template = Array("/tmp/sy-store-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        root = String(cString: try XCTUnwrap(made))
-        try FileAccountStore.ensureDirectory(directory)
+        root = try makeTemporaryRoot("sy-store")
     }
 
     override func tearDownWithError() throws {
