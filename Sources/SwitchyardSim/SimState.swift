@@ -106,7 +106,7 @@ actor SimState {
     // MARK: Token calls
 
     /// Counts the call, checks the refresh token, consumes one scripted behaviour and, on
-    /// success, rotates. Every call must be paired with `endTokenCall(accountID:)`.
+    /// success, rotates. Every call must be paired with `endTokenCall(accountID:took:)`.
     func beginTokenCall(_ provider: Provider, _ request: TokenRequest) -> TokenDecision {
         stats.tokenCallStarted(atMs: elapsedMs())
         guard request.grantType == "refresh_token" else {
@@ -126,8 +126,8 @@ actor SimState {
         return .unknownToken
     }
 
-    func endTokenCall(accountID: String?) {
-        stats.tokenCallEnded()
+    func endTokenCall(accountID: String?, took: Duration) {
+        stats.tokenCallEnded(took: took)
         if let accountID { accounts[accountID]?.counters.tokenInFlight -= 1 }
     }
 

@@ -10,6 +10,9 @@ struct SimStats: Sendable {
     var usageCalls = 0
     var apiCalls = 0
     var tokenCallStartsMs: [Int] = []
+    /// How long each token call took here, latency included (microseconds): under load the
+    /// simulator's own sleeps overshoot, and a benchmark must not blame Switchyard for that.
+    var tokenCallDurationsUs: [Int] = []
 
     mutating func tokenCallStarted(atMs ms: Int) {
         tokenCalls += 1
@@ -18,8 +21,10 @@ struct SimStats: Sendable {
         tokenCallStartsMs.append(ms)
     }
 
-    mutating func tokenCallEnded() {
+    mutating func tokenCallEnded(took: Duration) {
         tokenInFlight -= 1
+        let (seconds, attoseconds) = took.components
+        tokenCallDurationsUs.append(Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000))
     }
 
     /// Zeroes the counters but keeps the calls still in flight, so their ends balance.
@@ -27,11 +32,20 @@ struct SimStats: Sendable {
         self = SimStats(tokenInFlight: tokenInFlight, tokenInFlightMax: tokenInFlight)
     }
 
+    /// p50, p90, p99 and max of `values`, or an empty object.
+    static func percentiles(_ values: [Int]) -> JSON {
+        guard !values.isEmpty else { return .object([]) }
+        let sorted = values.sorted()
+        func at(_ fraction: Double) -> JSON { .int(sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]) }
+        return .object([("p50", at(0.5)), ("p90", at(0.9)), ("p99", at(0.99)), ("max", .int(sorted.last!))])
+    }
+
     func json() -> JSON {
         [
             "token_calls": .int(tokenCalls), "token_in_flight": .int(tokenInFlight),
             "token_in_flight_max": .int(tokenInFlightMax), "reuses": .int(reuses), "usage_calls": .int(usageCalls),
             "api_calls": .int(apiCalls), "token_call_starts_ms": .array(tokenCallStartsMs.map(JSON.int)),
+            "token_call_us": Self.percentiles(tokenCallDurationsUs),
         ]
     }
 }

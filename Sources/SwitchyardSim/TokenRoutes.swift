@@ -16,13 +16,14 @@ struct TokenRoutes: Sendable {
     }
 
     private func handle(_ provider: Provider, _ request: Request) async throws -> Response {
+        let started = ContinuousClock.now
         let tokenRequest = Self.parse(try await request.bodyData())
         let decision = await state.beginTokenCall(provider, tokenRequest)
         var delay = latency
         if case .issued(_, let extra) = decision { delay += extra }
         // try?: a client that hangs up cancels the sleep, but the slot must still be released.
         if delay > .zero { try? await Task.sleep(for: delay) }
-        await state.endTokenCall(accountID: decision.accountID)
+        await state.endTokenCall(accountID: decision.accountID, took: ContinuousClock.now - started)
         return RefreshReplies.reply(provider, decision)
     }
 
