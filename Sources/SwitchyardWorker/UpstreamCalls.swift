@@ -131,15 +131,12 @@ final class UpstreamCalls: Sendable {
 
     private func perform(_ upstream: UpstreamRequest, proxyURL: String?, config: WorkerConfig) async -> Answer {
         let request = HTTPRequest(
-            method: HTTPMethod(rawValue: upstream.method), url: upstream.url,
-            headers: upstream.headers.map { (name: $0.0, value: $0.1) }, body: upstream.body,
-            timeout: .seconds(120), connectTimeout: .milliseconds(config.upstreamConnectTimeoutMs),
-            idleTimeout: .milliseconds(config.upstreamIdleTimeoutMs), proxyURL: proxyURL)
+            upstream, proxyURL: proxyURL, connectTimeout: .milliseconds(config.upstreamConnectTimeoutMs),
+            idleTimeout: .milliseconds(config.upstreamIdleTimeoutMs), timeout: .seconds(120))
         do {
             let response = try await curl.perform(request)
             let body = String(decoding: response.body.prefix(Self.maximumBody), as: UTF8.self)
-            let retryAfter = response.header("retry-after").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            return Answer(status: response.status, body: body, retryAfter: retryAfter)
+            return Answer(status: response.status, body: body, retryAfter: retryAfterSeconds(in: response.headers))
         } catch {
             return Answer(error: error.description)
         }

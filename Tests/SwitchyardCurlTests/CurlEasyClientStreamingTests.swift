@@ -43,16 +43,7 @@ final class CurlEasyClientStreamingTests: XCTestCase {
 
     func testReturningFalseFromOnChunkAbortsAndClosesTheConnection() throws {
         let clientLeft = LockedCounter()
-        let server = try TestHTTPServer { connection in
-            guard let request = connection.readRequest() else { return }
-            if request.target == "/after" {
-                connection.send(TestResponse(body: Array("still works".utf8)))
-                return
-            }
-            connection.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
-            connection.sendChunk("first")
-            if connection.waitForPeerClose(timeout: .seconds(10)) { clientLeft.increment() }
-        }
+        let server = try TestHTTPServer.stallingAfterFirstChunk(patience: .seconds(10)) { clientLeft.increment() }
         defer { server.stop() }
 
         let client = CurlEasyClient()

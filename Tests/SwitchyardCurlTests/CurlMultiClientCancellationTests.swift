@@ -8,16 +8,7 @@ final class CurlMultiClientCancellationTests: XCTestCase {
     /// from `curl_multi_wakeup`.
     func testCancelDuringAStalledResponseCompletesPromptlyAndClosesTheConnection() throws {
         let clientLeft = DispatchSemaphore(value: 0)
-        let server = try TestHTTPServer { connection in
-            guard let request = connection.readRequest() else { return }
-            if request.target == "/after" {
-                connection.send(TestResponse(body: Array("still works".utf8)))
-                return
-            }
-            connection.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
-            connection.sendChunk("first")
-            if connection.waitForPeerClose(timeout: .seconds(60)) { clientLeft.signal() }
-        }
+        let server = try TestHTTPServer.stallingAfterFirstChunk(patience: .seconds(60)) { clientLeft.signal() }
         defer { server.stop() }
         let client = CurlMultiClient.forTests()
         defer { client.shutdown() }

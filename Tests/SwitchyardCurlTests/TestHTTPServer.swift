@@ -112,3 +112,24 @@ final class RequestLog: @unchecked Sendable {
     func append(_ request: RecordedRequest) { lock.withLock { requests.append(request) } }
     var all: [RecordedRequest] { lock.withLock { requests } }
 }
+
+extension TestHTTPServer {
+    /// Answers `/after` with "still works"; any other path gets a chunked 200 with one chunk,
+    /// "first", and then nothing: the connection stays open until the client closes it, when
+    /// `onClientLeft` runs (if that happens within `patience`). How the cancel and abort tests
+    /// see a client going away.
+    static func stallingAfterFirstChunk(
+        patience: Duration, onClientLeft: @escaping @Sendable () -> Void
+    ) throws -> TestHTTPServer {
+        try TestHTTPServer { connection in
+            guard let request = connection.readRequest() else { return }
+            if request.target == "/after" {
+                connection.send(TestResponse(body: Array("still works".utf8)))
+                return
+            }
+            connection.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+            connection.sendChunk("first")
+            if connection.waitForPeerClose(timeout: patience) { onClientLeft() }
+        }
+    }
+}

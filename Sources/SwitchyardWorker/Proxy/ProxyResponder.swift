@@ -20,11 +20,11 @@ struct ProxyResponder: Sendable {
 
     func respond(_ request: Request, _ writer: consuming ResponseWriter, _ channel: any Channel) async throws {
         guard let endpoint = ClientEndpoint.route(provider: provider, method: request.method.rawValue, path: request.uri.path) else {
-            return try await writeJSON(status: 404, body: Self.notFound, to: writer)
+            return try await ResponseRelay.writeJSON(status: 404, body: Self.notFound, to: writer)
         }
         if endpoint == .health {
             let body = #"{"status":"ok","provider":"\#(provider.rawValue)","generation":\#(generation),"pid":\#(pid),"accounts":\#(routing.count)}"#
-            return try await writeJSON(status: 200, body: Array(body.utf8), to: writer)
+            return try await ResponseRelay.writeJSON(status: 200, body: body.utf8, to: writer)
         }
         guard let settings = settings.settings else {
             return try await ResponseRelay.writeLocal(.noUsableAccount, provider: provider, to: writer)
@@ -33,7 +33,7 @@ struct ProxyResponder: Sendable {
             return try await ResponseRelay.writeLocal(.badClientKey, provider: provider, to: writer)
         }
         if endpoint == .models {
-            return try await writeJSON(status: 200, body: Array(settings.modelsBody), to: writer)
+            return try await ResponseRelay.writeJSON(status: 200, body: settings.modelsBody, to: writer)
         }
         let body: [UInt8]
         switch try await Self.readBody(request, limit: settings.maxBodyBytes) {
@@ -61,13 +61,6 @@ struct ProxyResponder: Sendable {
 
     private static let notFound = Array(#"{"error":{"code":404,"message":"not found"}}"#.utf8)
 
-    private func writeJSON(status: Int, body: [UInt8], to writer: consuming ResponseWriter) async throws {
-        var fields = HTTPFields()
-        fields[.contentType] = "application/json"
-        fields[.contentLength] = String(body.count)
-        try await writer.write(response: HTTPResponse(status: .init(code: status), headerFields: fields),
-                               body: .init(byteBuffer: ByteBuffer(bytes: body)))
-    }
 
     /// The body, or nil when it is larger than `limit` (announced or as it arrives).
     static func readBody(_ request: Request, limit: Int) async throws -> [UInt8]? {

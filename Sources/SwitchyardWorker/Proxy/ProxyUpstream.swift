@@ -25,9 +25,7 @@ final class ProxyUpstream: Sendable {
     /// libcurl's request for `request` on `account` (its proxy, the configured timeouts).
     func httpRequest(_ request: UpstreamRequest, account: PoolAccount, settings: ProxySettings) -> SwitchyardCurl.HTTPRequest {
         SwitchyardCurl.HTTPRequest(
-            method: HTTPMethod(rawValue: request.method), url: request.url,
-            headers: request.headers.map { (name: $0.0, value: $0.1) }, body: request.body,
-            connectTimeout: settings.connectTimeout, idleTimeout: settings.idleTimeout, proxyURL: account.proxyURL)
+            request, proxyURL: account.proxyURL, connectTimeout: settings.connectTimeout, idleTimeout: settings.idleTimeout)
     }
 
     // MARK: - Outcomes
@@ -44,8 +42,7 @@ final class ProxyUpstream: Sendable {
             outcome.model = model
         default: break
         }
-        outcome.retryAfterSeconds = headers.first { $0.name.caseInsensitiveEquals("retry-after") }
-            .flatMap { Int($0.value.trimmingCharacters(in: .whitespaces)) }
+        outcome.retryAfterSeconds = retryAfterSeconds(in: headers)
         link.send(.outcome(outcome))
     }
 

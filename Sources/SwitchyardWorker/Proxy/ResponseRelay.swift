@@ -42,16 +42,23 @@ enum ResponseRelay {
     }
 
     static func writeLocal(_ error: ClientError, provider: Provider, to writer: consuming ResponseWriter) async throws {
-        let body = error.body(for: provider)
+        try await writeJSON(status: error.status, body: error.body(for: provider), headers: error.headers, to: writer)
+    }
+
+    /// A whole JSON answer of the worker's own, in one write.
+    static func writeJSON(
+        status: Int, body: some Sequence<UInt8>, headers: [(name: String, value: String)] = [],
+        to writer: consuming ResponseWriter
+    ) async throws {
+        let buffer = ByteBuffer(bytes: body)
         var fields = HTTPFields()
         fields[.contentType] = "application/json"
-        fields[.contentLength] = String(body.count)
-        for (name, value) in error.headers {
+        fields[.contentLength] = String(buffer.readableBytes)
+        for (name, value) in headers {
             if let name = HTTPField.Name(name) { fields[name] = value }
         }
-        try await writer.write(
-            response: HTTPResponse(status: .init(code: error.status), headerFields: fields),
-            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        try await writer.write(response: HTTPResponse(status: .init(code: status), headerFields: fields),
+                               body: .init(byteBuffer: buffer))
     }
 
     private static func relay(
