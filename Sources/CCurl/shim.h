@@ -14,6 +14,10 @@
 #include <curl/curl.h>
 #ifdef __linux__
 #include <sys/prctl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <errno.h>
+#include <unistd.h>
 #endif
 
 // MARK: - curl_easy_setopt
@@ -90,6 +94,16 @@ static inline CURLMcode sy_curl_multi_setopt_pointer(CURLM *handle, CURLMoption 
     return curl_multi_setopt(handle, option, value);
 }
 
+/// CURLMOPT_SOCKETFUNCTION.
+static inline CURLMcode sy_curl_multi_setopt_socket_function(CURLM *handle, CURLMoption option, curl_socket_callback value) {
+    return curl_multi_setopt(handle, option, value);
+}
+
+/// CURLMOPT_TIMERFUNCTION.
+static inline CURLMcode sy_curl_multi_setopt_timer_function(CURLM *handle, CURLMoption option, curl_multi_timer_callback value) {
+    return curl_multi_setopt(handle, option, value);
+}
+
 // MARK: - curl_share_setopt
 
 /// For CURLSHOPT_SHARE / CURLSHOPT_UNSHARE, whose argument libcurl reads as an int
@@ -111,11 +125,54 @@ static const int SY_CURLPAUSE_RECV = CURLPAUSE_RECV;
 static const long SY_CURLPIPE_NOTHING = CURLPIPE_NOTHING;
 static const long SY_CURLPIPE_MULTIPLEX = CURLPIPE_MULTIPLEX;
 static const int SY_CURL_LOCK_DATA_SSL_SESSION = CURL_LOCK_DATA_SSL_SESSION;
+static const curl_socket_t SY_CURL_SOCKET_TIMEOUT = CURL_SOCKET_TIMEOUT;
+static const int SY_CURL_POLL_IN = CURL_POLL_IN;
+static const int SY_CURL_POLL_OUT = CURL_POLL_OUT;
+static const int SY_CURL_POLL_REMOVE = CURL_POLL_REMOVE;
+static const int SY_CURL_CSELECT_IN = CURL_CSELECT_IN;
+static const int SY_CURL_CSELECT_OUT = CURL_CSELECT_OUT;
+static const int SY_CURL_CSELECT_ERR = CURL_CSELECT_ERR;
 
 /// The version data of the libcurl loaded at run time (not the headers built against).
 static inline curl_version_info_data *sy_curl_version_info(void) {
     return curl_version_info(CURLVERSION_NOW);
 }
+
+// MARK: - epoll
+
+#ifdef __linux__
+/// `struct epoll_event` is packed on x86-64; these wrappers keep it on the C side so Swift only
+/// sees plain integers.
+
+/// EPOLL_CTL_ADD, _MOD or _DEL of `fd` for `events` (EPOLLIN/EPOLLOUT bits); 0 or an errno.
+static inline int sy_epoll_control(int epfd, int op, int fd, unsigned int events) {
+    struct epoll_event event = { .events = events, .data = { .fd = fd } };
+    return epoll_ctl(epfd, op, fd, &event) == 0 ? 0 : errno;
+}
+
+/// Waits up to `timeout_ms` (-1: forever) for at most `capacity` ready descriptors and writes
+/// each one's fd and event bits to `fds` / `events`. Returns how many, 0 on timeout or EINTR,
+/// -1 on another error.
+static inline int sy_epoll_wait(int epfd, int *fds, unsigned int *events, int capacity, int timeout_ms) {
+    struct epoll_event ready[64];
+    if (capacity > 64) capacity = 64;
+    int count = epoll_wait(epfd, ready, capacity, timeout_ms);
+    if (count < 0) return errno == EINTR ? 0 : -1;
+    for (int i = 0; i < count; i++) {
+        fds[i] = ready[i].data.fd;
+        events[i] = ready[i].events;
+    }
+    return count;
+}
+
+static const int SY_EPOLL_CTL_ADD = EPOLL_CTL_ADD;
+static const int SY_EPOLL_CTL_MOD = EPOLL_CTL_MOD;
+static const int SY_EPOLL_CTL_DEL = EPOLL_CTL_DEL;
+static const unsigned int SY_EPOLLIN = EPOLLIN;
+static const unsigned int SY_EPOLLOUT = EPOLLOUT;
+static const unsigned int SY_EPOLLERR = EPOLLERR;
+static const unsigned int SY_EPOLLHUP = EPOLLHUP;
+#endif
 
 // MARK: - Threads
 

@@ -16,7 +16,7 @@ struct CurlMultiSettings: Sendable {
     var maxConnectionsPerHost: Int
     /// Several transfers share one HTTP/2 connection.
     var multiplexing: Bool
-    /// The longest `curl_multi_poll`, in milliseconds; libcurl polls shorter when one of its own
-    /// timers is due sooner. Only a safety net: commands end a poll through `curl_multi_wakeup`.
+    /// The longest wait for readiness, in milliseconds; shorter when libcurl's timer is due
+    /// sooner. Only a safety net: commands end a wait through the poller's wake-up.
     var longestPoll: Int32 = 1000
 }

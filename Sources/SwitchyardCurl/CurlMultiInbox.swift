@@ -8,17 +8,17 @@ import Darwin
 #endif
 
 /// The only door into a `CurlMultiLoop` from other threads: a lock-protected command queue, the
-/// loop's lifecycle, and `curl_multi_wakeup` to end the loop's poll early.
+/// loop's lifecycle, and the poller's wake-up to end the loop's wait early.
 ///
 /// Wake-ups are coalesced: only the command that finds the queue empty wakes the loop, since the
-/// loop takes the whole queue at once. `curl_multi_wakeup` runs under the lock, and the loop marks
-/// itself stopped under the same lock before `curl_multi_cleanup`, so no thread can wake a multi
-/// handle that is gone.
+/// loop takes the whole queue at once. The wake-up runs under the lock, and the loop marks itself
+/// stopped under the same lock before it closes its poller, so no thread can wake a poller that
+/// is gone.
 final class CurlMultiInbox: Sendable {
     enum Phase {
         /// No thread yet: it starts with the first transfer.
         case idle
-        case running(multi: UnsafeMutableRawPointer, thread: pthread_t)
+        case running(poller: CurlSocketPoller, thread: pthread_t)
         /// `shutdown` was asked; no new command is taken.
         case stopping(thread: pthread_t)
         case stopped
@@ -44,16 +44,16 @@ final class CurlMultiInbox: Sendable {
     /// (shut down, or the loop could not start), and the caller deals with the command itself.
     func submit(_ command: CurlMultiCommand) -> CurlError? {
         state.withLock { state -> CurlError? in
-            let multi: UnsafeMutableRawPointer
+            let poller: CurlSocketPoller
             switch state.phase {
-            case .running(let runningMulti, _):
-                multi = runningMulti
+            case .running(let runningPoller, _):
+                poller = runningPoller
             case .idle:
                 running.enter()
                 switch CurlMultiLoop.launch(inbox: self, settings: settings) {
                 case .success(let launched):
-                    state.phase = .running(multi: launched.multi, thread: launched.thread)
-                    multi = launched.multi
+                    state.phase = .running(poller: launched.poller, thread: launched.thread)
+                    poller = launched.poller
                 case .failure(let error):
                     running.leave()
                     return error
@@ -62,7 +62,7 @@ final class CurlMultiInbox: Sendable {
                 return Self.shutDown
             }
             state.pending.append(command)
-            if state.pending.count == 1 { curl_multi_wakeup(multi) }
+            if state.pending.count == 1 { poller.wake() }
             return nil
         }
     }
@@ -74,10 +74,10 @@ final class CurlMultiInbox: Sendable {
             case .idle:
                 state.phase = .stopped
                 return nil
-            case .running(let multi, let thread):
+            case .running(let poller, let thread):
                 state.phase = .stopping(thread: thread)
                 state.pending.append(.shutdown)
-                if state.pending.count == 1 { curl_multi_wakeup(multi) }
+                if state.pending.count == 1 { poller.wake() }
                 return thread
             case .stopping(let thread):
                 return thread
@@ -99,7 +99,7 @@ final class CurlMultiInbox: Sendable {
         state.withLock { swap(&$0.pending, &batch) }
     }
 
-    /// The loop is about to clean its multi handle up: no more wake-ups. Returns commands that
+    /// The loop is about to close its poller: no more wake-ups. Returns commands that
     /// arrived after the last `take`.
     func markStopped() -> [CurlMultiCommand] {
         state.withLock { state in

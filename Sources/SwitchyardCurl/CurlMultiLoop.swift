@@ -8,17 +8,24 @@ import Darwin
 /// The thread that drives one libcurl multi handle, and everything only that thread touches:
 /// the multi handle, the easy handles, the pool of idle ones and each running transfer's state.
 ///
-/// One turn: `curl_multi_perform` (libcurl reads and writes; the sinks hear about it) → drain
-/// `curl_multi_info_read` (complete finished transfers) → apply the queued commands (start,
-/// resume, cancel, shutdown) → check idle limits → `curl_multi_poll`. Completions are drained
-/// before polling so none waits out a poll; a new command ends the poll through
-/// `curl_multi_wakeup`; libcurl shortens the poll to its own next timer.
+/// libcurl's socket API drives it: libcurl says which sockets to watch (socket callback) and
+/// when its next timer is due (timer callback); the loop waits on those with epoll
+/// (`CurlSocketPoller`) and hands back exactly the sockets that are ready
+/// (`curl_multi_socket_action`), so a turn costs what moved, not what is open.
+///
+/// One turn: apply the queued commands (start, resume, cancel, shutdown) → run libcurl's timer
+/// if due (a new transfer starts there) → complete finished transfers (`curl_multi_info_read`)
+/// → check idle limits → wait for readiness, a command's wake-up or the next timer → hand each
+/// ready socket to libcurl (the sinks hear about it).
 ///
 /// Created by `launch` on the thread that starts the first transfer and handed to the new
 /// thread, which alone uses it from then on (hence `@unchecked Sendable`).
 final class CurlMultiLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let inbox: CurlMultiInbox
+    private let poller: CurlSocketPoller
+    /// When libcurl wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)` next; `nil`: never.
+    private var timerDeadline: ContinuousClock.Instant?
     private let multiplexing: Bool
     private let longestPoll: Int32
     private var pool: CurlEasyHandlePool
@@ -31,9 +38,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// most this late.
     static let idleCheckInterval = Duration.milliseconds(100)
 
-    private init(multi: UnsafeMutableRawPointer, inbox: CurlMultiInbox, settings: CurlMultiSettings) {
+    private init(multi: UnsafeMutableRawPointer, inbox: CurlMultiInbox, poller: CurlSocketPoller, settings: CurlMultiSettings) {
         self.multi = multi
         self.inbox = inbox
+        self.poller = poller
         multiplexing = settings.multiplexing
         longestPoll = max(1, settings.longestPoll)
         pool = CurlEasyHandlePool(share: CurlShare())
@@ -43,23 +51,36 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// Creates and configures the multi handle and starts the thread.
     static func launch(
         inbox: CurlMultiInbox, settings: CurlMultiSettings
-    ) -> Result<(multi: UnsafeMutableRawPointer, thread: pthread_t), CurlError> {
+    ) -> Result<(poller: CurlSocketPoller, thread: pthread_t), CurlError> {
         guard Curl.isInitialized, let multi = curl_multi_init() else {
             return .failure(CurlError(code: .initFailed, curlCode: 2, message: "libcurl could not create a multi handle"))
         }
+        guard let poller = CurlSocketPoller() else {
+            curl_multi_cleanup(multi)
+            return .failure(CurlError(code: .initFailed, curlCode: 0, message: "could not create the curl client's epoll instance"))
+        }
+        let loop = CurlMultiLoop(multi: multi, inbox: inbox, poller: poller, settings: settings)
+        // The loop outlives the multi handle (cleaned up at the end of `run`), so libcurl may
+        // hold it unretained.
+        let userData = Unmanaged.passUnretained(loop).toOpaque()
         let pipelining = settings.multiplexing ? SY_CURLPIPE_MULTIPLEX : SY_CURLPIPE_NOTHING
         guard sy_curl_multi_setopt_long(multi, CURLMOPT_PIPELINING, pipelining) == CURLM_OK,
-              sy_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(0, settings.maxConnectionsPerHost)) == CURLM_OK
+              sy_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(0, settings.maxConnectionsPerHost)) == CURLM_OK,
+              sy_curl_multi_setopt_socket_function(multi, CURLMOPT_SOCKETFUNCTION, CurlMultiLoop.socketCallback) == CURLM_OK,
+              sy_curl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, userData) == CURLM_OK,
+              sy_curl_multi_setopt_timer_function(multi, CURLMOPT_TIMERFUNCTION, CurlMultiLoop.timerCallback) == CURLM_OK,
+              sy_curl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, userData) == CURLM_OK
         else {
             curl_multi_cleanup(multi)
+            poller.close()
             return .failure(CurlError(code: .initFailed, curlCode: 0, message: "libcurl refused the multi handle's options"))
         }
-        let loop = CurlMultiLoop(multi: multi, inbox: inbox, settings: settings)
         guard let thread = LoopThread.start(name: settings.name, { loop.run() }) else {
             curl_multi_cleanup(multi)
+            poller.close()
             return .failure(CurlError(code: .initFailed, curlCode: 0, message: "could not start the curl client's thread"))
         }
-        return .success((multi, thread))
+        return .success((poller, thread))
     }
 
     private func run() {
@@ -69,17 +90,59 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     /// One turn of the loop; `false` once a shutdown was handled.
     private func turn() -> Bool {
-        var running: Int32 = 0
-        _ = curl_multi_perform(multi, &running)
-        completeFinishedTransfers()
         inbox.take(into: &batch)
         guard applyCommands() else { return false }
+        runTimerIfDue()
+        completeFinishedTransfers()
         checkIdleTransfers()
-        if curl_multi_poll(multi, nil, 0, pollTimeout(), nil) != CURLM_OK {
-            // Error path only: a poll that fails at once would otherwise spin this thread.
-            _ = poll(nil, 0, 10)
+        poller.wait(timeoutMs: pollTimeout())
+        var running: Int32 = 0
+        for index in 0..<poller.readyCount {
+            let events = poller.readyEvents[index]
+            var flags: Int32 = 0
+            if events & SY_EPOLLIN != 0 { flags |= SY_CURL_CSELECT_IN }
+            if events & SY_EPOLLOUT != 0 { flags |= SY_CURL_CSELECT_OUT }
+            if events & (SY_EPOLLERR | SY_EPOLLHUP) != 0 { flags |= SY_CURL_CSELECT_ERR }
+            _ = curl_multi_socket_action(multi, poller.readyFDs[index], flags, &running)
         }
         return true
+    }
+
+    /// libcurl's timer drives connects, retries, timeouts and transfers it has more to do for
+    /// (a new or resumed one). Once per turn: libcurl often asks for "now" again from inside,
+    /// and the next turn's wait then returns at once.
+    private func runTimerIfDue() {
+        guard let deadline = timerDeadline, deadline <= .now else { return }
+        timerDeadline = nil
+        var running: Int32 = 0
+        _ = curl_multi_socket_action(multi, SY_CURL_SOCKET_TIMEOUT, 0, &running)
+    }
+
+    // MARK: - libcurl's socket and timer callbacks
+
+
+    private static let socketCallback: curl_socket_callback = { _, socket, what, userData, socketData in
+        guard let userData else { return 0 }
+        let loop = Unmanaged<CurlMultiLoop>.fromOpaque(userData).takeUnretainedValue()
+        if what == SY_CURL_POLL_REMOVE {
+            loop.poller.unwatch(socket)
+            // libcurl forgets the socket's pointer itself after REMOVE.
+        } else {
+            loop.poller.watch(
+                socket, reading: what & SY_CURL_POLL_IN != 0, writing: what & SY_CURL_POLL_OUT != 0,
+                isNew: socketData == nil
+            )
+            // Any non-nil pointer marks the socket as watched; libcurl keeps it per socket for us.
+            if socketData == nil { curl_multi_assign(loop.multi, socket, UnsafeMutableRawPointer(bitPattern: 1)) }
+        }
+        return 0
+    }
+
+    private static let timerCallback: curl_multi_timer_callback = { _, timeoutMs, userData in
+        guard let userData else { return 0 }
+        let loop = Unmanaged<CurlMultiLoop>.fromOpaque(userData).takeUnretainedValue()
+        loop.timerDeadline = timeoutMs < 0 ? nil : .now + .milliseconds(timeoutMs)
+        return 0
     }
 
     // MARK: - Commands
@@ -173,16 +236,27 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
     }
 
+    /// Until libcurl's next timer or the next idle check, whichever is first, rounded up to a
+    /// whole millisecond so that a timer a fraction of one away does not spin the loop.
     private func pollTimeout() -> Int32 {
-        guard transfers.watchedCount > 0 else { return longestPoll }
-        let untilCheck = CurlEasyOptions.milliseconds(nextIdleCheck - .now)
-        return Int32(min(untilCheck, Int(longestPoll)))
+        var timeout = Int(longestPoll)
+        let now = ContinuousClock.now
+        if transfers.watchedCount > 0 { timeout = min(timeout, Self.millisecondsRoundedUp(nextIdleCheck - now)) }
+        if let deadline = timerDeadline { timeout = min(timeout, Self.millisecondsRoundedUp(deadline - now)) }
+        return Int32(max(0, timeout))
+    }
+
+    private static func millisecondsRoundedUp(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        guard seconds >= 0, attoseconds >= 0 else { return 0 }
+        return Int(seconds) * 1000 + Int((attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 
     private func tearDown() {
         for case .start(let context) in inbox.markStopped() { finish(context, CurlMultiInbox.shutDown) }
         pool.removeAll()
         curl_multi_cleanup(multi)
+        poller.close()
         inbox.loopDidEnd()
     }
 

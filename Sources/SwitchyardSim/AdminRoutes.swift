@@ -24,8 +24,8 @@ struct AdminRoutes: Sendable {
             }
             return try await Self.answer { try await state.update(id: id, spec.get()).adminView() }
         }
-        router.get("/_sim/stats") { _, _ in
-            Reply.json(200, await state.statsJSON())
+        router.get("/_sim/stats") { request, _ in
+            Reply.json(200, await state.statsJSON(brief: request.uri.queryParameters["brief"] != nil))
         }
         router.post("/_sim/reset-stats") { _, _ in
             await state.resetStats()

@@ -79,9 +79,12 @@ actor SimState {
         return created
     }
 
-    /// The `GET /_sim/stats` body, accounts sorted by id.
-    func statsJSON() -> JSON {
-        var object = stats.json()
+    /// The `GET /_sim/stats` body, accounts sorted by id; `brief` (`?brief=1`) is only the
+    /// process-wide counters.
+    func statsJSON(brief: Bool = false) -> JSON {
+        var object = stats.json(brief: brief)
+        object["accounts"] = .int(accounts.count)
+        guard !brief else { return object }
         let perAccount: [(String, JSON)] = accounts.keys.sorted().map { id in
             let account = accounts[id]!
             var entry = account.counters.json()
@@ -90,7 +93,6 @@ actor SimState {
             return (id, entry)
         }
         for (key, value) in StreamCounters.json() { object[key] = value }
-        object["accounts"] = .int(accounts.count)
         object["per_account"] = .object(perAccount)
         return object
     }
@@ -127,7 +129,9 @@ actor SimState {
     }
 
     func endTokenCall(accountID: String?, took: Duration) {
-        stats.tokenCallEnded(took: took)
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        stats.tokenCallEnded(took: took, atUnixUs: now.tv_sec * 1_000_000 + now.tv_nsec / 1000)
         if let accountID { accounts[accountID]?.counters.tokenInFlight -= 1 }
     }
 

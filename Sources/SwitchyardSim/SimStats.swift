@@ -13,6 +13,10 @@ struct SimStats: Sendable {
     /// How long each token call took here, latency included (microseconds): under load the
     /// simulator's own sleeps overshoot, and a benchmark must not blame Switchyard for that.
     var tokenCallDurationsUs: [Int] = []
+    /// Token calls answered, and when the last one was (Unix time, microseconds): a benchmark's
+    /// end, exact rather than as late as its polling.
+    var tokenCallsEnded = 0
+    var lastTokenCallEndUnixUs = 0
 
     mutating func tokenCallStarted(atMs ms: Int) {
         tokenCalls += 1
@@ -21,8 +25,10 @@ struct SimStats: Sendable {
         tokenCallStartsMs.append(ms)
     }
 
-    mutating func tokenCallEnded(took: Duration) {
+    mutating func tokenCallEnded(took: Duration, atUnixUs now: Int) {
         tokenInFlight -= 1
+        tokenCallsEnded += 1
+        lastTokenCallEndUnixUs = now
         let (seconds, attoseconds) = took.components
         tokenCallDurationsUs.append(Int(seconds) * 1_000_000 + Int(attoseconds / 1_000_000_000_000))
     }
@@ -40,12 +46,18 @@ struct SimStats: Sendable {
         return .object([("p50", at(0.5)), ("p90", at(0.9)), ("p99", at(0.99)), ("max", .int(sorted.last!))])
     }
 
-    func json() -> JSON {
-        [
+    /// `brief` leaves out the per-call lists (10,000s of numbers in a benchmark), so that
+    /// polling it costs the machine next to nothing.
+    func json(brief: Bool = false) -> JSON {
+        var object: JSON = [
             "token_calls": .int(tokenCalls), "token_in_flight": .int(tokenInFlight),
             "token_in_flight_max": .int(tokenInFlightMax), "reuses": .int(reuses), "usage_calls": .int(usageCalls),
-            "api_calls": .int(apiCalls), "token_call_starts_ms": .array(tokenCallStartsMs.map(JSON.int)),
-            "token_call_us": Self.percentiles(tokenCallDurationsUs),
+            "api_calls": .int(apiCalls), "token_calls_ended": .int(tokenCallsEnded),
+            "last_token_call_end_unix_us": .int(lastTokenCallEndUnixUs),
         ]
+        guard !brief else { return object }
+        object["token_call_starts_ms"] = .array(tokenCallStartsMs.map(JSON.int))
+        object["token_call_us"] = Self.percentiles(tokenCallDurationsUs)
+        return object
     }
 }

@@ -113,12 +113,23 @@ final class TokenEndpointTests: XCTestCase {
             for index in 0..<40 { group.addTask { try await sim.refresh("codex", "b\(index)-rt-0").status } }
             return try await group.reduce(into: [Int]()) { $0.append($1) }
         }
-        let elapsed = Date().timeIntervalSince(started)
+        let finished = Date()
+        let elapsed = finished.timeIntervalSince(started)
         XCTAssertEqual(statuses, Array(repeating: 200, count: 40))
         XCTAssertGreaterThanOrEqual(elapsed, 0.3)
         XCTAssertLessThan(elapsed, 6, "40 calls of 300 ms run serially would take 12 s")
         let stats = try await sim.stats()
         XCTAssertGreaterThan(stats["token_in_flight_max"] as? Int ?? 0, 4)
         XCTAssertEqual((stats["token_call_starts_ms"] as? [Int])?.count, 40)
+
+        // The brief view a benchmark polls: counters and the last answer's time, no lists.
+        let brief = try await sim.call("GET", "/_sim/stats?brief=1").json
+        XCTAssertEqual(brief["token_calls"] as? Int, 40)
+        XCTAssertEqual(brief["token_calls_ended"] as? Int, 40)
+        XCTAssertNil(brief["token_call_starts_ms"])
+        XCTAssertNil(brief["per_account"])
+        let lastEnd = Double(brief["last_token_call_end_unix_us"] as? Int ?? 0) / 1_000_000
+        XCTAssertGreaterThanOrEqual(lastEnd, started.timeIntervalSince1970 + 0.3)
+        XCTAssertLessThanOrEqual(lastEnd, finished.timeIntervalSince1970 + 0.01)
     }
 }
