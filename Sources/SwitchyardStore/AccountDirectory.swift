@@ -106,8 +106,9 @@ struct AccountDirectory: Sendable {
     /// behind when it throws.
     /// With `sync: false` the caller must make the data durable before committing, e.g. with
     /// one `syncFileSystem()` for a whole batch (group commit).
-    func stage(_ data: Data, as fileName: String, sync: Bool = true) throws(FileStoreError) -> StagedFile {
-        let tempName = "." + fileName + ".tmp-" + String(UInt64.random(in: .min ... .max), radix: 16)
+    /// `tempName` must be hidden (start with `.`); by default a random one beside `fileName`.
+    func stage(_ data: Data, as fileName: String, sync: Bool = true, tempName: String? = nil) throws(FileStoreError) -> StagedFile {
+        let tempName = tempName ?? "." + fileName + ".tmp-" + String(UInt64.random(in: .min ... .max), radix: 16)
         let tempPath = filePath(tempName)
         let fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .systemCall(operation: "open", path: tempPath, errno: errno) }
@@ -125,15 +126,19 @@ struct AccountDirectory: Sendable {
     /// `stage` into an existing file of this directory (a spare: see `PendingJournalWriter`)
     /// instead of a new one, so that no inode is allocated. Nil when `spareName` no longer
     /// exists; the spare is consumed either way once this returns or throws.
+    ///
+    /// The spare is overwritten in place and cut to the new length, never emptied first: on
+    /// ext4, a file truncated to zero is flushed by its next `close` (`auto_da_alloc`) and its
+    /// block is freed and allocated again, which cost more than the write itself.
     func stage(_ data: Data, as fileName: String, reusing spareName: String, sync: Bool) throws(FileStoreError) -> StagedFile? {
         let sparePath = filePath(spareName)
-        let fd = open(sparePath, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW)
+        let fd = open(sparePath, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else {
             if errno == ENOENT { return nil }
             throw .systemCall(operation: "open", path: sparePath, errno: errno)
         }
         do throws(FileStoreError) {
-            return try fill(fd, tempName: spareName, fileName: fileName, data: data, sync: sync)
+            return try fill(fd, tempName: spareName, fileName: fileName, data: data, sync: sync, trim: true)
         } catch {
             close(fd)
             unlink(sparePath)
@@ -141,34 +146,65 @@ struct AccountDirectory: Sendable {
         }
     }
 
-    /// Writes, optionally syncs and closes `fd` (on success only).
-    private func fill(_ fd: Int32, tempName: String, fileName: String, data: Data, sync: Bool) throws(FileStoreError) -> StagedFile {
+    /// Writes, optionally cuts the file to `data`'s length and syncs, and closes `fd` (on
+    /// success only).
+    private func fill(_ fd: Int32, tempName: String, fileName: String, data: Data, sync: Bool, trim: Bool = false) throws(FileStoreError) -> StagedFile {
         let tempPath = filePath(tempName)
         try Self.writeAll(data, to: fd, path: tempPath)
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw .systemCall(operation: "fstat", path: tempPath, errno: errno) }
+        if trim, status.st_size > off_t(data.count) {
+            guard ftruncate(fd, off_t(data.count)) == 0, fstat(fd, &status) == 0 else {
+                throw .systemCall(operation: "ftruncate", path: tempPath, errno: errno)
+            }
+        }
         if sync {
             guard fsync(fd) == 0 else { throw .systemCall(operation: "fsync", path: tempPath, errno: errno) }
         }
-        var status = stat()
-        guard fstat(fd, &status) == 0 else { throw .systemCall(operation: "fstat", path: tempPath, errno: errno) }
         close(fd)
         return StagedFile(tempName: tempName, fileName: fileName, fingerprint: FileFingerprint(status))
     }
 
-    /// Moves `name` aside as `spareName` and empties it, keeping its inode for a later
-    /// `stage(_:as:reusing:sync:)`. False when `name` did not exist.
+    /// Moves `name` aside as `spareName` and overwrites its bytes with zeros, keeping its
+    /// inode and block for a later `stage(_:as:reusing:sync:)`. False when `name` did not exist.
     func retire(_ name: String, as spareName: String) throws(FileStoreError) -> Bool {
         guard rename(filePath(name), filePath(spareName)) == 0 else {
             if errno == ENOENT { return false }
             throw .systemCall(operation: "rename", path: filePath(name), errno: errno)
         }
-        // Emptied now rather than at reuse: an acknowledged record holds tokens, and a
-        // removed record must not linger in readable form.
-        guard truncate(filePath(spareName), 0) == 0 else {
+        // Blanked now rather than at reuse: an acknowledged record holds tokens, and a
+        // removed record must not linger in readable form. Zeros in place rather than a
+        // truncation, for the reason given at `stage(_:as:reusing:sync:)`.
+        guard blank(spareName) else {
             let code = errno
             unlink(filePath(spareName))
-            throw .systemCall(operation: "truncate", path: filePath(spareName), errno: code)
+            throw .systemCall(operation: "blank", path: filePath(spareName), errno: code)
         }
         return true
+    }
+
+    private static let zeros = [UInt8](repeating: 0, count: 4096)
+
+    /// Overwrites every byte of the file `name` with zeros (see `retire` for why not a
+    /// truncation); false, with `errno` set, when that failed.
+    func blank(_ name: String) -> Bool {
+        let fd = open(filePath(name), O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { return false }
+        var offset: off_t = 0
+        return Self.zeros.withUnsafeBytes { buffer in
+            while offset < status.st_size {
+                let count = pwrite(fd, buffer.baseAddress, min(buffer.count, Int(status.st_size - offset)), offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += off_t(count)
+            }
+            return true
+        }
     }
 
     /// Every name in the directory that starts with `prefix` (hidden names included).
@@ -196,6 +232,39 @@ struct AccountDirectory: Sendable {
             throw .systemCall(operation: "rename", path: filePath(staged.fileName), errno: code)
         }
     }
+
+    enum Exchange {
+        /// The target holds the new version; the staged file's temp name holds the old one.
+        case exchanged
+        /// Nothing changed: there is no target, or the file system cannot exchange names.
+        case notPossible
+    }
+
+    /// Puts a staged file in place by swapping it with its target in one atomic step
+    /// (`renameat2(RENAME_EXCHANGE)`), so that the old version's inode survives under the
+    /// temp name instead of being freed, and can be blanked and reused (see
+    /// `FileAccountStore`'s spares). Durable only after `syncDirectory()`.
+    func exchange(_ staged: StagedFile) throws(FileStoreError) -> Exchange {
+        guard let renameat2 = Self.renameat2 else { return .notPossible }
+        let result = filePath(staged.tempName).withCString { from in
+            filePath(staged.fileName).withCString { to in renameat2(AT_FDCWD, from, AT_FDCWD, to, Self.renameExchange) }
+        }
+        guard result != 0 else { return .exchanged }
+        let code = errno
+        if code == ENOENT || code == EINVAL || code == ENOSYS { return .notPossible }
+        discard(staged)
+        throw .systemCall(operation: "rename", path: filePath(staged.fileName), errno: code)
+    }
+
+    /// `RENAME_EXCHANGE` of linux/fs.h.
+    private static let renameExchange: UInt32 = 1 << 1
+
+    /// glibc declares `renameat2` only under _GNU_SOURCE, which Swift's Glibc module does not
+    /// define; the symbol is there from glibc 2.28 on.
+    private static let renameat2: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32).self)
+    }()
 
     func discard(_ staged: StagedFile) {
         unlink(filePath(staged.tempName))

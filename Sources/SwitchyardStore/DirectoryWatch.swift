@@ -6,7 +6,9 @@ import Glibc
 /// account file every second (20,000 stats a second at 20,000 accounts, idle or not).
 ///
 /// Only completed writes count (`IN_CLOSE_WRITE`, renames, deletions, attribute changes):
-/// an editor's half-written file is not looked at until it is closed. When the kernel's event
+/// an editor's half-written file is not looked at until it is closed. Hidden names (a leading
+/// dot) are left out: they are temp files, the store's own among them (five events for each
+/// file it writes), and never account files. When the kernel's event
 /// queue overflowed, or the directory itself went away, `nil` is delivered: the caller must
 /// look at everything.
 /// `@unchecked`: the dispatch source is only resumed in `init` and cancelled (a thread-safe
@@ -94,7 +96,7 @@ public final class DirectoryWatch: @unchecked Sendable {
             if length > 0 {
                 let raw = bytes[nameStart..<nameEnd]
                 let name = raw.prefix { $0 != 0 }
-                if !name.isEmpty { names.insert(String(decoding: name, as: UTF8.self)) }
+                if let first = name.first, first != UInt8(ascii: ".") { names.insert(String(decoding: name, as: UTF8.self)) }
             }
             offset = nameEnd
         }

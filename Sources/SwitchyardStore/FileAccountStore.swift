@@ -11,7 +11,16 @@ import SwitchyardCore
 ///   read or wrote right before renaming over it: the supervisor never replaces a hand edit
 ///   it has not seen yet.
 /// - Only `*.json` names that do not start with `.` are account files: temp files
-///   (`.<id>.json.tmp-…`) and anything else in the directory are ignored.
+///   (`.<id>.json.tmp-…`), spares (`.spare-<pid>-<n>`) and anything else in the directory
+///   are ignored.
+/// - Spares (`keepsSpares`, the supervisor's store): a write swaps the new file with the old
+///   one (`AccountDirectory.exchange`) instead of renaming over it, blanks the old one and
+///   keeps it, hidden, as the temp file of a later write. Rewriting an account then neither
+///   allocates nor frees an inode or a block: at a thousand refresh results a second, freeing
+///   (with the `discard` mount option, a TRIM per freed block) and allocating (ext4 without a
+///   journal scans past recently freed inodes) cost more than writing the data. At most
+///   `maximumSpares` are kept; `removeSpares` deletes them, `removeStaleSpares` those of
+///   processes that are gone.
 /// - A file that cannot be used — not JSON, lacks tokens, a known field of the wrong type,
 ///   an id other than its file name, not a regular file, over 1 MiB — is a `StoreProblem`
 ///   and is never modified or deleted, not even by `save` or `remove` of that id.
@@ -29,14 +38,22 @@ public actor FileAccountStore: AccountStore {
     private var known: [String: KnownFile] = [:]
     /// Kept while its hints are being read.
     private var watch: DirectoryWatch?
+    private let keepsSpares: Bool
+    /// Blanked old versions, ready to be written again.
+    private var spares: [String] = []
+    private var sparesNamed = 0
+    /// More spares than accounts written in one batch are never used at once.
+    static let maximumSpares = 1024
+    static let sparePrefix = ".spare-"
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         executor.asUnownedSerialExecutor()
     }
 
     /// Does not touch the file system; call `ensureDirectory` first to create or check it.
-    public init(directory: String) {
+    public init(directory: String, keepsSpares: Bool = false) {
         self.directory = directory
+        self.keepsSpares = keepsSpares
         files = AccountDirectory(path: directory)
         executor = DispatchQueueExecutor(label: "switchyard.file-account-store")
     }
@@ -88,7 +105,7 @@ public actor FileAccountStore: AccountStore {
         let single = accounts.count == 1
         do {
             for account in accounts {
-                staged.append(try files.stage(AccountFileCodec.encode(account), as: Self.fileName(for: account.id), sync: single))
+                staged.append(try stage(AccountFileCodec.encode(account), as: Self.fileName(for: account.id), sync: single))
             }
             if !single { try files.syncFileSystem() }
         } catch {
@@ -103,7 +120,7 @@ public actor FileAccountStore: AccountStore {
                     changedByOthers.append(Self.id(of: file.fileName))
                     continue
                 }
-                try files.commit(file)
+                try commit(file)
             } catch {
                 staged[(index + 1)...].forEach(files.discard)
                 // What is renamed already stays: make it durable before reporting the failure.
@@ -114,6 +131,41 @@ public actor FileAccountStore: AccountStore {
         }
         if changedByOthers.count < staged.count { try files.syncDirectory() }
         return changedByOthers
+    }
+
+    private func stage(_ data: Data, as fileName: String, sync: Bool) throws(FileStoreError) -> AccountDirectory.StagedFile {
+        guard keepsSpares else { return try files.stage(data, as: fileName, sync: sync) }
+        while let spare = spares.popLast() {
+            if let staged = try files.stage(data, as: fileName, reusing: spare, sync: sync) { return staged }
+        }
+        sparesNamed += 1
+        return try files.stage(data, as: fileName, sync: sync, tempName: Self.sparePrefix + "\(getpid())-\(sparesNamed)")
+    }
+
+    /// Puts a staged file in place; with spares, keeps the version it replaced as one.
+    private func commit(_ file: AccountDirectory.StagedFile) throws(FileStoreError) {
+        guard keepsSpares, try files.exchange(file) == .exchanged else { return try files.commit(file) }
+        // The old version holds tokens: blanked before it is kept, deleted when it cannot be.
+        if spares.count < Self.maximumSpares, files.blank(file.tempName) {
+            spares.append(file.tempName)
+        } else {
+            _ = try? files.unlinkFile(file.tempName)
+        }
+    }
+
+    /// Deletes this instance's spares (before the process exits).
+    public func removeSpares() {
+        for name in spares { _ = try? files.unlinkFile(name) }
+        spares = []
+    }
+
+    /// Deletes the spares of processes that no longer run (a killed supervisor's).
+    public func removeStaleSpares() {
+        for name in (try? files.names(startingWith: Self.sparePrefix)) ?? [] {
+            let pid = name.dropFirst(Self.sparePrefix.count).prefix { $0 != "-" }
+            guard let pid = Int32(pid), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            _ = try? files.unlinkFile(name)
+        }
     }
 
     /// True when `name` is what this instance last read or wrote: the same readable version,

@@ -58,7 +58,8 @@ public enum SupervisorMain {
     private static func prepare(config: SwitchyardConfig, configPath: String, directory: StateDirectory, logFile: String?) async throws -> Supervisor {
         try FileAccountStore.ensureDirectory(config.accountsDir)
         try makeDirectory(directory.pendingDirectory)
-        let store = FileAccountStore(directory: config.accountsDir)
+        let store = FileAccountStore(directory: config.accountsDir, keepsSpares: true)
+        await store.removeStaleSpares()
         let supervisor = Supervisor(
             configPath: configPath, config: config, directory: directory, store: store,
             executablePath: "/proc/self/exe", logFile: logFile)
@@ -112,6 +113,7 @@ public enum SupervisorMain {
             exitCode = 1
         }
         await supervisor.shutdown()
+        await supervisor.store.removeSpares()
         ticker.cancel()
         watcher.cancel()
         refresher.cancel()

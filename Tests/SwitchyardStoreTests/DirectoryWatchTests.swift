@@ -55,8 +55,9 @@ final class DirectoryWatchTests: XCTestCase {
             return bytes + (name.isEmpty ? [] : padded)
         }
         let plain = record(mask: UInt32(IN_CLOSE_WRITE), name: "codex-1.json") + record(mask: UInt32(IN_DELETE), name: "codex-2.json")
+            + record(mask: UInt32(IN_CLOSE_WRITE), name: ".codex-3.json.tmp-1f")
         XCTAssertFalse(DirectoryWatch.parse(plain[...], into: &names))
-        XCTAssertEqual(names, ["codex-1.json", "codex-2.json"])
+        XCTAssertEqual(names, ["codex-1.json", "codex-2.json"], "hidden names (temp files) are not reported")
         XCTAssertTrue(DirectoryWatch.parse(record(mask: UInt32(IN_Q_OVERFLOW), name: "")[...], into: &names))
         XCTAssertTrue(DirectoryWatch.parse(record(mask: UInt32(IN_DELETE_SELF), name: "")[...], into: &names))
     }

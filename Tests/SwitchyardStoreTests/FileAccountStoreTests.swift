@@ -20,14 +20,14 @@ final class FileAccountStoreTests: XCTestCase {
     // MARK: - The shared contracts
 
     /// Each store it makes gets its own directory under this test's root.
-    private func makeConformance() -> AccountStoreConformance {
+    private func makeConformance(keepsSpares: Bool = false) -> AccountStoreConformance {
         let root = root
         let counter = Counter()
         return AccountStoreConformance(
             makeStore: {
                 let directory = root + "/case-\(counter.next())"
                 try FileAccountStore.ensureDirectory(directory)
-                return FileAccountStore(directory: directory)
+                return FileAccountStore(directory: directory, keepsSpares: keepsSpares)
             },
             openPeer: { store in
                 FileAccountStore(directory: (store as! FileAccountStore).directory)
@@ -43,7 +43,58 @@ final class FileAccountStoreTests: XCTestCase {
         }
     }
 
+    /// The supervisor's store keeps spares: every contract holds the same.
+    func testConformanceWithSpares() async throws {
+        let conformance = makeConformance(keepsSpares: true)
+        for check in AccountStoreConformance.checks {
+            let failures = testRun?.failureCount ?? 0
+            try await check.run(conformance)
+            XCTAssertEqual(testRun?.failureCount ?? 0, failures, "conformance check failed with spares: \(check.name)")
+        }
+    }
+
     // MARK: - File backend specifics
+
+    func testSparesKeepOldVersionsBlankAndAreWrittenAgain() async throws {
+        try FileAccountStore.ensureDirectory(directory)
+        let store = FileAccountStore(directory: directory, keepsSpares: true)
+        var account = AccountStoreConformance.fullAccount()
+        let name = "codex-47af1fdf3812.json"
+        try await store.save(account)
+        XCTAssertEqual(try listing(), [name], "a new file is renamed into place, nothing kept")
+
+        account.refreshToken = "rt-second"
+        try await store.save(account)
+        let spare = try XCTUnwrap(try listing().first { $0.hasPrefix(".spare-\(getpid())-") })
+        XCTAssertEqual(try listing(), [spare, name].sorted())
+        XCTAssertEqual(try contents(of: name), AccountFileCodec.encode(account))
+        XCTAssertEqual(try mode(of: name), 0o600)
+        let blank = try contents(of: spare)
+        XCTAssertFalse(blank.isEmpty)
+        XCTAssertTrue(blank.allSatisfy { $0 == 0 }, "the replaced version, tokens and all, is blanked")
+        let spareInode = try inode(of: spare)
+
+        account.refreshToken = "rt-third"
+        try await store.save(account)
+        XCTAssertEqual(try inode(of: name), spareInode, "the spare was written again, no new inode")
+        XCTAssertEqual(try contents(of: name), AccountFileCodec.encode(account), "cut to the new length")
+        let loaded = try await store.loadAll().accounts
+        XCTAssertEqual(loaded, [account])
+        let changes = try await store.scanForChanges()
+        XCTAssertTrue(changes.isEmpty, "own writes are no changes: \(changes)")
+
+        await store.removeSpares()
+        XCTAssertEqual(try listing(), [name])
+    }
+
+    func testStaleSparesOfGoneProcessesAreRemoved() async throws {
+        try FileAccountStore.ensureDirectory(directory)
+        // A pid no process has: above the kernel's pid_max.
+        let gone = ".spare-4194305-1", mine = ".spare-\(getpid())-7", live = ".spare-1-3"
+        for name in [gone, mine, live] { XCTAssertTrue(FileManager.default.createFile(atPath: directory + "/" + name, contents: Data())) }
+        await FileAccountStore(directory: directory, keepsSpares: true).removeStaleSpares()
+        XCTAssertEqual(try listing(), [live, mine].sorted())
+    }
 
     func testFileLayoutAndMode() async throws {
         let store = FileAccountStore(directory: directory)
@@ -260,6 +311,12 @@ final class FileAccountStoreTests: XCTestCase {
 
     private func contents(of name: String) throws -> Data {
         try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
+    }
+
+    private func inode(of name: String) throws -> ino_t {
+        var status = stat()
+        XCTAssertEqual(stat(directory + "/" + name, &status), 0)
+        return status.st_ino
     }
 
     private func listing() throws -> [String] {

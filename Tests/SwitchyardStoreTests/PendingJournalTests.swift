@@ -57,14 +57,15 @@ final class PendingJournalTests: XCTestCase {
         XCTAssertTrue(results.allSatisfy { if case .failure = $0 { true } else { false } })
     }
 
-    func testARemovedRecordKeptAsASpareIsEmptiedAndItsInodeReused() throws {
+    func testARemovedRecordKeptAsASpareIsBlankedAndItsInodeReused() throws {
         let journal = PendingJournal(directory: directory)
         try journal.write(Data("token-bearing record".utf8), id: "rf-1")
         let first = try inode("rf-1.json")
         let spare = PendingJournal.spareName(tag: "test", number: 1)
         XCTAssertTrue(try journal.remove(id: "rf-1", keepingAs: spare))
         XCTAssertEqual(try entries(), [spare])
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: directory + "/" + spare)).count, 0, "a removed record does not linger readable")
+        let blanked = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + spare))
+        XCTAssertEqual(blanked, Data(repeating: 0, count: "token-bearing record".utf8.count), "a removed record does not linger readable")
         XCTAssertTrue(try journal.records().isEmpty, "a spare is not a record")
 
         var spares = [spare]
@@ -72,7 +73,7 @@ final class PendingJournalTests: XCTestCase {
         guard case .success = results[0] else { return XCTFail("\(results)") }
         XCTAssertTrue(spares.isEmpty, "the spare was consumed")
         XCTAssertEqual(try inode("rf-2.json"), first, "written into the spare's inode")
-        XCTAssertEqual(try journal.records().map { String(decoding: $0.data, as: UTF8.self) }, ["next"])
+        XCTAssertEqual(try journal.records().map { String(decoding: $0.data, as: UTF8.self) }, ["next"], "cut to the new record's length")
         XCTAssertEqual(try entries(), ["rf-2.json"])
     }
 
