@@ -19,8 +19,8 @@ import SwitchyardCore
 ///   allocates nor frees an inode or a block: at a thousand refresh results a second, freeing
 ///   (with the `discard` mount option, a TRIM per freed block) and allocating (ext4 without a
 ///   journal scans past recently freed inodes) cost more than writing the data. At most
-///   `maximumSpares` are kept; `removeSpares` deletes them, `removeStaleSpares` those of
-///   processes that are gone.
+///   `maximumSpares` are kept; `removeSpares` deletes them, `removeLeftoverSpares` those a
+///   killed supervisor left.
 /// - A file that cannot be used — not JSON, lacks tokens, a known field of the wrong type,
 ///   an id other than its file name, not a regular file, over 1 MiB — is a `StoreProblem`
 ///   and is never modified or deleted, not even by `save` or `remove` of that id.
@@ -159,11 +159,14 @@ public actor FileAccountStore: AccountStore {
         spares = []
     }
 
-    /// Deletes the spares of processes that no longer run (a killed supervisor's).
-    public func removeStaleSpares() {
-        for name in (try? files.names(startingWith: Self.sparePrefix)) ?? [] {
-            let pid = name.dropFirst(Self.sparePrefix.count).prefix { $0 != "-" }
-            guard let pid = Int32(pid), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+    /// Deletes every spare but this process's: the leftovers of a killed supervisor. Run by a
+    /// starting supervisor, which holds the supervisor lock, so no other process is using
+    /// spares here (the CLI's store keeps none). A spare that vanished anyway only costs its
+    /// user a new temp file. Not "spares of dead pids": a killed process can linger as a
+    /// zombie, and pids are reused.
+    public func removeLeftoverSpares() {
+        let own = Self.sparePrefix + "\(getpid())-"
+        for name in (try? files.names(startingWith: Self.sparePrefix)) ?? [] where !name.hasPrefix(own) {
             _ = try? files.unlinkFile(name)
         }
     }

@@ -59,7 +59,7 @@ public enum SupervisorMain {
         try FileAccountStore.ensureDirectory(config.accountsDir)
         try makeDirectory(directory.pendingDirectory)
         let store = FileAccountStore(directory: config.accountsDir, keepsSpares: true)
-        await store.removeStaleSpares()
+        await store.removeLeftoverSpares()
         let supervisor = Supervisor(
             configPath: configPath, config: config, directory: directory, store: store,
             executablePath: "/proc/self/exe", logFile: logFile)

@@ -54,6 +54,12 @@ final class DurabilityTests: XCTestCase {
         }
         let pending = try FileManager.default.contentsOfDirectory(atPath: daemon.stateDir + "/pending").filter { $0.hasSuffix(".json") }
         XCTAssertEqual(pending, [])
+        // The killed supervisors' spares (old account versions, blanked) are gone; only the
+        // running one's may be there, and it deletes them when it stops.
+        let running = try XCTUnwrap(daemon.supervisorPID)
+        let hidden = { try FileManager.default.contentsOfDirectory(atPath: daemon.accountsDir).filter { $0.hasPrefix(".") } }
+        XCTAssertEqual(try hidden().filter { !$0.hasPrefix(".spare-\(running)-") }, [])
         XCTAssertEqual(daemon.cli("stop").code, 0)
+        XCTAssertEqual(try hidden(), [], "no spare outlives its supervisor")
     }
 }

@@ -87,13 +87,12 @@ final class FileAccountStoreTests: XCTestCase {
         XCTAssertEqual(try listing(), [name])
     }
 
-    func testStaleSparesOfGoneProcessesAreRemoved() async throws {
+    func testLeftoverSparesOfOtherProcessesAreRemoved() async throws {
         try FileAccountStore.ensureDirectory(directory)
-        // A pid no process has: above the kernel's pid_max.
-        let gone = ".spare-4194305-1", mine = ".spare-\(getpid())-7", live = ".spare-1-3"
-        for name in [gone, mine, live] { XCTAssertTrue(FileManager.default.createFile(atPath: directory + "/" + name, contents: Data())) }
-        await FileAccountStore(directory: directory, keepsSpares: true).removeStaleSpares()
-        XCTAssertEqual(try listing(), [live, mine].sorted())
+        let gone = ".spare-4194305-1", mine = ".spare-\(getpid())-7", other = ".spare-1-3", temp = ".codex-1.json.tmp-9f"
+        for name in [gone, mine, other, temp] { XCTAssertTrue(FileManager.default.createFile(atPath: directory + "/" + name, contents: Data())) }
+        await FileAccountStore(directory: directory, keepsSpares: true).removeLeftoverSpares()
+        XCTAssertEqual(try listing(), [mine, temp].sorted(), "only spares, and only other processes' spares")
     }
 
     func testFileLayoutAndMode() async throws {
