@@ -66,20 +66,15 @@ extension JSONValue {
     }
 
     /// JSON text for this value. `sortedKeys` makes the output stable (account files, tests);
-    /// `pretty` indents with two spaces. Slashes are not escaped (URLs stay readable).
+    /// `pretty` indents with two spaces. Slashes are not escaped (URLs stay readable). The
+    /// same bytes as Foundation's `JSONEncoder` with those options (`JSONValueWriter`).
     public func serialized(pretty: Bool = false, sortedKeys: Bool = true) -> Data {
-        let encoder = JSONEncoder()
-        var format: JSONEncoder.OutputFormatting = [.withoutEscapingSlashes]
-        if pretty { format.insert(.prettyPrinted) }
-        if sortedKeys { format.insert(.sortedKeys) }
-        encoder.outputFormatting = format
-        do {
-            return try encoder.encode(self)
-        } catch {
-            // Unreachable: every case encodes (non-finite doubles become null, keys are
-            // strings), so a failure here is a Foundation bug, not bad input.
-            preconditionFailure("JSONValue failed to encode: \(error)")
-        }
+        Data(JSONValueWriter.write(self, pretty: pretty, sortedKeys: sortedKeys))
+    }
+
+    /// `serialized` as bytes.
+    public func serializedBytes(pretty: Bool = false, sortedKeys: Bool = true) -> [UInt8] {
+        JSONValueWriter.write(self, pretty: pretty, sortedKeys: sortedKeys)
     }
 }
 

@@ -90,6 +90,6 @@ extension JSONValue {
     /// Compact JSON text with sorted keys, as request-body bytes. Sorted keys keep request
     /// bodies byte-stable (tests, logs of body sizes); no upstream depends on member order.
     var requestBody: [UInt8] {
-        [UInt8](serialized(pretty: false, sortedKeys: true))
+        serializedBytes(pretty: false, sortedKeys: true)
     }
 }
