@@ -43,27 +43,9 @@ final class JSONValueParserTests: XCTestCase {
     func testRandomDocumentsRoundTrip() {
         var random = SplitMix64(seed: 7)
         for _ in 0..<500 {
-            let value = randomValue(depth: 0, &random)
+            let value = JSONValue.random(integralDoubles: false, &random)
             let text = value.serialized()
             XCTAssertEqual(try JSONValue.parse(text), value, String(decoding: text, as: UTF8.self))
-        }
-    }
-
-    private func randomValue(depth: Int, _ random: inout SplitMix64) -> JSONValue {
-        let pick = depth > 3 ? random.next() % 5 : random.next() % 7
-        switch pick {
-        case 0: return .null
-        case 1: return .bool(random.next() % 2 == 0)
-        case 2: return .int(Int64(bitPattern: random.next()) >> Int64(random.next() % 63))
-        case 3: return .double(Double(Int64(bitPattern: random.next()) % 1_000_000) / 1024 + 0.5)
-        case 4:
-            let alphabet = Array("ab \"\\/\n\té世😀\u{01}")
-            return .string(String((0..<Int(random.next() % 8)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))
-        case 5: return .array((0..<Int(random.next() % 4)).map { _ in randomValue(depth: depth + 1, &random) })
-        default:
-            var members: [String: JSONValue] = [:]
-            for index in 0..<Int(random.next() % 4) { members["k\(index)"] = randomValue(depth: depth + 1, &random) }
-            return .object(members)
         }
     }
 }
