@@ -97,9 +97,7 @@ struct CurlEasyOptions {
 
     /// libcurl reads 0 as "no limit", so a zero or negative duration becomes the smallest limit.
     static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        let millis = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return max(1, Int(clamping: millis))
+        max(1, duration.millisecondsRoundedUp)
     }
 
     /// Builds libcurl's header list. The caller frees it with `curl_slist_free_all` once the
@@ -114,5 +112,18 @@ struct CurlEasyOptions {
             list = appended
         }
         return list
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded up (a timer a fraction of one away must not be missed);
+    /// 0 for a duration of zero or less. (SwitchyardCore has its own for scheduling: this
+    /// module depends on nothing but libcurl.)
+    var millisecondsRoundedUp: Int {
+        guard self > .zero else { return 0 }
+        let (seconds, attoseconds) = components
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        guard !overflow, whole < Int64.max - 1000 else { return .max }
+        return Int(whole + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 }

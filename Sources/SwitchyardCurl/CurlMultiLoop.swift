@@ -241,15 +241,9 @@ final class CurlMultiLoop: @unchecked Sendable {
     private func pollTimeout() -> Int32 {
         var timeout = Int(longestPoll)
         let now = ContinuousClock.now
-        if transfers.watchedCount > 0 { timeout = min(timeout, Self.millisecondsRoundedUp(nextIdleCheck - now)) }
-        if let deadline = timerDeadline { timeout = min(timeout, Self.millisecondsRoundedUp(deadline - now)) }
-        return Int32(max(0, timeout))
-    }
-
-    private static func millisecondsRoundedUp(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        guard seconds >= 0, attoseconds >= 0 else { return 0 }
-        return Int(seconds) * 1000 + Int((attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+        if transfers.watchedCount > 0 { timeout = min(timeout, (nextIdleCheck - now).millisecondsRoundedUp) }
+        if let deadline = timerDeadline { timeout = min(timeout, (deadline - now).millisecondsRoundedUp) }
+        return Int32(timeout)
     }
 
     private func tearDown() {

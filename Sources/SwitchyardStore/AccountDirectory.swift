@@ -146,6 +146,34 @@ struct AccountDirectory: Sendable {
         }
     }
 
+    // MARK: - Spares
+
+    /// Hidden files kept for reuse as temp files (see `PendingJournal`, `FileAccountStore`):
+    /// `.spare-<tag>-<number>`, the tag naming the process that keeps them.
+    static let sparePrefix = ".spare-"
+
+    static func spareName(tag: String, number: Int) -> String { sparePrefix + tag + "-" + String(number) }
+
+    /// `stage` into the last of `spares` that still exists (each one tried is consumed), else
+    /// into a new file named by `newName` (a random temp name when it gives nil).
+    func stage(_ data: Data, as fileName: String, sync: Bool, takingFrom spares: inout [String],
+               newName: () -> String? = { nil }) throws(FileStoreError) -> StagedFile {
+        while let spare = spares.popLast() {
+            if let staged = try stage(data, as: fileName, reusing: spare, sync: sync) { return staged }
+        }
+        return try stage(data, as: fileName, sync: sync, tempName: newName())
+    }
+
+    /// Deletes the spares named with `tag` (every spare when nil), except those named with
+    /// `keptTag`.
+    func removeSpares(tag: String? = nil, keeping keptTag: String? = nil) {
+        let prefix = Self.sparePrefix + (tag.map { $0 + "-" } ?? "")
+        let kept = keptTag.map { Self.sparePrefix + $0 + "-" }
+        for name in (try? names(startingWith: prefix)) ?? [] where !(kept.map(name.hasPrefix) ?? false) {
+            _ = try? unlinkFile(name)
+        }
+    }
+
     /// Writes, optionally cuts the file to `data`'s length and syncs, and closes `fd` (on
     /// success only).
     private func fill(_ fd: Int32, tempName: String, fileName: String, data: Data, sync: Bool, trim: Bool = false) throws(FileStoreError) -> StagedFile {

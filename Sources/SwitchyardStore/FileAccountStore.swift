@@ -44,7 +44,8 @@ public actor FileAccountStore: AccountStore {
     private var sparesNamed = 0
     /// More spares than accounts written in one batch are never used at once.
     static let maximumSpares = 1024
-    static let sparePrefix = ".spare-"
+    /// Names this process's spares apart from a killed predecessor's.
+    private let spareTag = String(getpid())
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         executor.asUnownedSerialExecutor()
@@ -135,11 +136,10 @@ public actor FileAccountStore: AccountStore {
 
     private func stage(_ data: Data, as fileName: String, sync: Bool) throws(FileStoreError) -> AccountDirectory.StagedFile {
         guard keepsSpares else { return try files.stage(data, as: fileName, sync: sync) }
-        while let spare = spares.popLast() {
-            if let staged = try files.stage(data, as: fileName, reusing: spare, sync: sync) { return staged }
+        return try files.stage(data, as: fileName, sync: sync, takingFrom: &spares) {
+            sparesNamed += 1
+            return AccountDirectory.spareName(tag: spareTag, number: sparesNamed)
         }
-        sparesNamed += 1
-        return try files.stage(data, as: fileName, sync: sync, tempName: Self.sparePrefix + "\(getpid())-\(sparesNamed)")
     }
 
     /// Puts a staged file in place; with spares, keeps the version it replaced as one.
@@ -165,10 +165,7 @@ public actor FileAccountStore: AccountStore {
     /// user a new temp file. Not "spares of dead pids": a killed process can linger as a
     /// zombie, and pids are reused.
     public func removeLeftoverSpares() {
-        let own = Self.sparePrefix + "\(getpid())-"
-        for name in (try? files.names(startingWith: Self.sparePrefix)) ?? [] where !name.hasPrefix(own) {
-            _ = try? files.unlinkFile(name)
-        }
+        files.removeSpares(keeping: spareTag)
     }
 
     /// True when `name` is what this instance last read or wrote: the same readable version,

@@ -14,7 +14,7 @@ import Glibc
 /// the store has the newer one before any record is removed. Safe to use from several
 /// processes: names are unique per request.
 ///
-/// Spares: a removed record may be kept, emptied, under a hidden name (`.spare-…`) and
+/// Spares: a removed record may be kept, zero-filled, under a hidden name (`.spare-…`) and
 /// written again as the temp file of a later record. Journaling then allocates no inodes —
 /// on ext4 without a journal, each new inode scans past every inode freed in the last ~30 s,
 /// which at hundreds of refreshes a second cost more than the writes themselves. Recovery
@@ -22,7 +22,6 @@ import Glibc
 public struct PendingJournal: Sendable {
     public let directory: String
     private var files: AccountDirectory { AccountDirectory(path: directory) }
-    static let sparePrefix = ".spare-"
 
     public init(directory: String) { self.directory = directory }
 
@@ -42,7 +41,7 @@ public struct PendingJournal: Sendable {
         var staged: [(index: Int, file: AccountDirectory.StagedFile)] = []
         for (index, record) in records.enumerated() {
             do {
-                staged.append((index, try stage(record.data, as: Self.fileName(record.id), sync: single, spares: &spares)))
+                staged.append((index, try files.stage(record.data, as: Self.fileName(record.id), sync: single, takingFrom: &spares)))
             } catch {
                 results[index] = .failure(error)
             }
@@ -79,13 +78,6 @@ public struct PendingJournal: Sendable {
         return results
     }
 
-    private func stage(_ data: Data, as fileName: String, sync: Bool, spares: inout [String]) throws(FileStoreError) -> AccountDirectory.StagedFile {
-        while let spare = spares.popLast() {
-            if let staged = try files.stage(data, as: fileName, reusing: spare, sync: sync) { return staged }
-        }
-        return try files.stage(data, as: fileName, sync: sync)
-    }
-
     /// Removes a record (not synced, see above), keeping its file as `spareName` when one is
     /// given. False when there was no such record.
     @discardableResult
@@ -95,12 +87,11 @@ public struct PendingJournal: Sendable {
     }
 
     /// The name of a spare: unique per process (`tag`, e.g. the pid) and number.
-    public static func spareName(tag: String, number: Int) -> String { sparePrefix + tag + "-" + String(number) }
+    public static func spareName(tag: String, number: Int) -> String { AccountDirectory.spareName(tag: tag, number: number) }
 
     /// Deletes the spares named with `tag`, or every spare when `tag` is nil.
     public func removeSpares(tag: String? = nil) {
-        let prefix = Self.sparePrefix + (tag.map { $0 + "-" } ?? "")
-        for name in (try? files.names(startingWith: prefix)) ?? [] { _ = try? files.unlinkFile(name) }
+        files.removeSpares(tag: tag)
     }
 
     /// Every record, oldest name first; unreadable ones are skipped (and left in place).

@@ -140,3 +140,13 @@ func assertSinkContract(_ sink: RecordingSink, file: StaticString = #filePath, l
     XCTAssertEqual(sink.callingThreads.count, 1, "every call on the client's one thread", file: file, line: line)
     XCTAssertFalse(sink.callingThreads.contains(UInt(pthread_self())), "not on the test's thread", file: file, line: line)
 }
+
+/// A cancelled `perform` must end with `CurlError.cancelled`, never a response.
+func assertEndsCancelled<T: Sendable>(_ task: Task<T, any Error>, file: StaticString = #filePath, line: UInt = #line) async {
+    do {
+        _ = try await task.value
+        XCTFail("a cancelled transfer must not succeed", file: file, line: line)
+    } catch {
+        XCTAssertEqual((error as? CurlError)?.code, .cancelled, file: file, line: line)
+    }
+}

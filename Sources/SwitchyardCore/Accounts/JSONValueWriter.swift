@@ -43,22 +43,21 @@ enum JSONValueWriter {
         element: (Int, inout [UInt8]) -> Void
     ) {
         out.append(UInt8(ascii: open))
-        if pretty, count == 0 { out.append(contentsOf: [UInt8(ascii: "\n"), UInt8(ascii: "\n")]) }
         for index in 0..<count {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             if pretty { newline(indent: depth + 1, into: &out) }
             element(index, &out)
         }
-        if pretty, count > 0 { newline(indent: depth, into: &out) } else if pretty { indent(depth, into: &out) }
+        if pretty {
+            // An empty container is written with an empty line inside: "{\n\n}".
+            if count == 0 { out.append(UInt8(ascii: "\n")) }
+            newline(indent: depth, into: &out)
+        }
         out.append(UInt8(ascii: close))
     }
 
     private static func newline(indent depth: Int, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\n"))
-        indent(depth, into: &out)
-    }
-
-    private static func indent(_ depth: Int, into out: inout [UInt8]) {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
     }
 
