@@ -16,6 +16,11 @@ struct CurlMultiSettings: Sendable {
     var maxConnectionsPerHost: Int
     /// Several transfers share one HTTP/2 connection.
     var multiplexing: Bool
+    /// Connections libcurl keeps open, in use or idle (`CURLMOPT_MAXCONNECTS`); past it the
+    /// oldest idle one is closed. libcurl's default, four per transfer *currently running*,
+    /// shrinks at the tail of every burst and closes connections the next burst must open
+    /// again (a TLS handshake each). Idle connections still close after libcurl's 118 s.
+    var maxCachedConnections = 1024
     /// The longest wait for readiness, in milliseconds; shorter when libcurl's timer is due
     /// sooner. Only a safety net: commands end a wait through the poller's wake-up.
     var longestPoll: Int32 = 1000

@@ -66,6 +66,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         let pipelining = settings.multiplexing ? SY_CURLPIPE_MULTIPLEX : SY_CURLPIPE_NOTHING
         guard sy_curl_multi_setopt_long(multi, CURLMOPT_PIPELINING, pipelining) == CURLM_OK,
               sy_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(0, settings.maxConnectionsPerHost)) == CURLM_OK,
+              sy_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(1, settings.maxCachedConnections)) == CURLM_OK,
               sy_curl_multi_setopt_socket_function(multi, CURLMOPT_SOCKETFUNCTION, CurlMultiLoop.socketCallback) == CURLM_OK,
               sy_curl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, userData) == CURLM_OK,
               sy_curl_multi_setopt_timer_function(multi, CURLMOPT_TIMERFUNCTION, CurlMultiLoop.timerCallback) == CURLM_OK,

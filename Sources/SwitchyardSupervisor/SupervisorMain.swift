@@ -45,6 +45,10 @@ public enum SupervisorMain {
             return fail(mode, "\(error)")
         }
         if geteuid() == 0 { logger.warning("running as root; a dedicated user is safer") }
+        let files = FileDescriptorLimit.raiseToHardLimit()
+        if files.after < 4096 {
+            logger.warning("the open-file limit is low: workers may refuse connections under load", metadata: ["limit": "\(files.after)"])
+        }
         do {
             let supervisor = try await prepare(config: config, configPath: configPath, directory: directory, logFile: logFile)
             return await serve(supervisor, config: config, directory: directory, mode: mode, lock: lock, logger: logger)

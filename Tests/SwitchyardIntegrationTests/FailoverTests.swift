@@ -29,13 +29,14 @@ final class FailoverTests: XCTestCase {
         try rig.addAccount("c1", api: "rate_limited", extra: ["rate_limit_reset_seconds": 120])
         try rig.start()
         let base = try rig.base
-        let first = try Client.post(base + "/v1/responses", DataPathTests.codexStream)
-        XCTAssertEqual(first.status, 429, first.body)
-        let second = try Client.post(base + "/v1/responses", DataPathTests.codexStream)
-        XCTAssertEqual(second.status, 429, second.body)
-        XCTAssertEqual((second.json["error"] as? [String: Any])?["code"] as? String, "all_accounts_cooling", second.body)
-        let retryAfter = Int(second.header("retry-after") ?? "") ?? 0
-        XCTAssertTrue((100...121).contains(retryAfter), "Retry-After is the time until the account is usable: \(retryAfter)")
+        // The request whose own 429 cooled the last account gets the table's answer too.
+        for attempt in ["first", "second"] {
+            let answer = try Client.post(base + "/v1/responses", DataPathTests.codexStream)
+            XCTAssertEqual(answer.status, 429, answer.body)
+            XCTAssertEqual((answer.json["error"] as? [String: Any])?["code"] as? String, "all_accounts_cooling", "\(attempt): \(answer.body)")
+            let retryAfter = Int(answer.header("retry-after") ?? "") ?? 0
+            XCTAssertTrue((100...121).contains(retryAfter), "\(attempt): Retry-After is the time until the account is usable: \(retryAfter)")
+        }
         XCTAssertEqual(try rig.apiCalls("c1"), 1)
         rig.stop()
     }
@@ -151,6 +152,25 @@ final class FailoverTests: XCTestCase {
             spread.insert(try Client.post(base + "/v1/messages", DataPathTests.claudeBody).header("x-sim-account") ?? "")
         }
         XCTAssertEqual(spread.count, 3, "without a session, round-robin spreads: \(spread)")
+        rig.stop()
+    }
+
+    /// A 5xx costs the account nothing (SPEC §6.4): the request is retried elsewhere, and the
+    /// session comes back to its account next time (its prompt cache is there).
+    func testASessionStaysOnItsAccountAfterARetryElsewhere() throws {
+        let rig = try ProxyRig(provider: "claude")
+        // Each account: its first call answers, its second fails with 500, then it answers again.
+        for name in ["a1", "a2", "a3"] { try rig.addAccount(name, api: ["ok", "server_error", "ok"]) }
+        try rig.start()
+        let base = try rig.base
+        let session = [("x-claude-code-session-id", "s-7")]
+        let bound = try Client.post(base + "/v1/messages", DataPathTests.claudeBody, headers: session).header("x-sim-account")
+        let retried = try Client.post(base + "/v1/messages", DataPathTests.claudeBody, headers: session)
+        XCTAssertEqual(retried.status, 200, retried.body)
+        XCTAssertNotEqual(retried.header("x-sim-account"), bound, "the failed attempt moved this request")
+        let after = try Client.post(base + "/v1/messages", DataPathTests.claudeBody, headers: session)
+        XCTAssertEqual(after.status, 200, after.body)
+        XCTAssertEqual(after.header("x-sim-account"), bound, "the session is back on its account")
         rig.stop()
     }
 

@@ -42,6 +42,31 @@ final class SupervisorLifecycleTests: XCTestCase {
         XCTAssertEqual(daemon.cli("stop").code, 3)
     }
 
+    /// Started with systemd's usual soft limit of open files, the supervisor raises it to the
+    /// hard limit, and its workers inherit that (a worker holds a descriptor per client and per
+    /// kept upstream connection).
+    func testOpenFileLimitIsRaisedToTheHardLimitForSupervisorAndWorkers() throws {
+        var limit = rlimit()
+        XCTAssertEqual(getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit), 0)
+        guard limit.rlim_max > 256 else { throw XCTSkip("hard open-file limit \(limit.rlim_max) leaves nothing to raise") }
+        let daemon = try TestDaemon()
+        try daemon.writeConfig(providers: ["codex"])
+        var lowered = limit
+        lowered.rlim_cur = 256
+        XCTAssertEqual(setrlimit(Int32(RLIMIT_NOFILE.rawValue), &lowered), 0)
+        let started = Result { try daemon.startDaemon() }
+        XCTAssertEqual(setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit), 0)
+        try started.get()
+        defer { daemon.cli("stop") }
+        let hard = "\(limit.rlim_max == rlim_t.max ? 1 << 20 : limit.rlim_max)"
+        for pid in [try XCTUnwrap(daemon.supervisorPID), try daemon.worker("codex").pid] {
+            let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
+            let line = try XCTUnwrap(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
+            let soft = line.split(separator: " ", omittingEmptySubsequences: true)[3]
+            XCTAssertEqual(String(soft), hard, String(line))
+        }
+    }
+
     func testDaemonStartFailsCleanlyWhenAPortIsTaken() throws {
         let blocker = try TestDaemon(providers: ["codex"])
         try blocker.startDaemon()

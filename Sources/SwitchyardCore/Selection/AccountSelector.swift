@@ -99,12 +99,14 @@ public struct AccountSelector: Sendable {
     ) -> Selection {
         advance(to: time)
         var leaving: String?
+        /// The bound account is fine but this request already tried it (a 5xx or an overload,
+        /// which costs the account nothing, SPEC §6.4): the retry goes elsewhere, the session stays.
+        var staying = false
         if let session, let bound = sessions.account(for: session, at: now) {
-            if let account = accounts[bound], usable.contains(bound), !account.failing,
-               !excluding.contains(bound), !account.isCooled(for: model, at: now)
-            {
+            if let account = accounts[bound], usable.contains(bound), !account.failing, !account.isCooled(for: model, at: now) {
                 sessions.bind(session, to: bound, at: now)
-                return .account(id: bound)
+                if !excluding.contains(bound) { return .account(id: bound) }
+                staying = true
             }
             // The session moves: to another account if there is one, not back to this one.
             leaving = bound
@@ -113,7 +115,7 @@ public struct AccountSelector: Sendable {
         guard let chosen = moved ?? pick(model: model, excluding: excluding) else {
             return failure(model: model, excluding: excluding)
         }
-        if let session { sessions.bind(session, to: chosen, at: now) }
+        if let session, !staying { sessions.bind(session, to: chosen, at: now) }
         return .account(id: chosen)
     }
 

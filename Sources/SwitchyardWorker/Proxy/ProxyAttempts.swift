@@ -53,7 +53,13 @@ struct ProxyAttempts {
                 // SPEC §6.4: no other account — retry the refused one with its new token.
                 guard let refused = unauthorized,
                       let renewed = await routing.nextToken(of: refused.id, after: refused.accessToken, timeout: Self.renewedTokenWait)
-                else { return Self.answer(for: last, orElse: error) }
+                else {
+                    // Every account cooling now (this request's own 429s included): the
+                    // table's answer, whose Retry-After says when the first is usable again —
+                    // an upstream 429 passed on would tell about one account only.
+                    if case .allCooling = error { return .local(error) }
+                    return Self.answer(for: last, orElse: error)
+                }
                 unauthorized = nil
                 routing.started(renewed.id)
                 account = renewed

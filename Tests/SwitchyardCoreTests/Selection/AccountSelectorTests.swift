@@ -154,6 +154,21 @@ final class AccountSelectorTests: XCTestCase {
         XCTAssertEqual(selector.select(at: now + 63, session: "s"), .account(id: "a"))
     }
 
+    /// A retry that skips the session's account (it answered 5xx or overloaded: no penalty,
+    /// SPEC §6.4) goes elsewhere once; the session stays bound to its account.
+    func testARetryElsewhereDoesNotMoveTheSession() {
+        var selector = selector(.roundRobin, ids: ["a", "b", "c"], affinity: 3600)
+        guard case .account(let bound) = selector.select(at: now, session: "s") else { return XCTFail() }
+        guard case .account(let retry) = selector.select(at: now + 1, session: "s", excluding: [bound]) else { return XCTFail() }
+        XCTAssertNotEqual(retry, bound)
+        for offset in 2...4 {
+            XCTAssertEqual(selector.select(at: now + Int64(offset), session: "s"), .account(id: bound))
+        }
+        // Every account tried: the answer is about the pool, and the binding still holds.
+        XCTAssertEqual(selector.select(at: now + 5, session: "s", excluding: ["a", "b", "c"]), .noneUsable)
+        XCTAssertEqual(selector.select(at: now + 6, session: "s"), .account(id: bound))
+    }
+
     func testAffinityOffIgnoresSessions() {
         var selector = selector(.roundRobin, ids: ["a", "b"], affinity: 0)
         XCTAssertEqual(selector.select(at: now, session: "s"), .account(id: "a"))
