@@ -137,7 +137,15 @@ struct AccountDirectory: Sendable {
             if errno == ENOENT { return nil }
             throw .systemCall(operation: "open", path: sparePath, errno: errno)
         }
+        var status = stat()
+        guard fstat(fd, &status) == 0, Self.isPrivate(status) else {
+            close(fd)
+            unlink(sparePath)
+            return nil
+        }
         do throws(FileStoreError) {
+            // Whatever happened to it since it was kept, the new contents are 0600.
+            guard fchmod(fd, 0o600) == 0 else { throw .systemCall(operation: "fchmod", path: sparePath, errno: errno) }
             return try fill(fd, tempName: spareName, fileName: fileName, data: data, sync: sync, trim: true)
         } catch {
             close(fd)
@@ -215,12 +223,18 @@ struct AccountDirectory: Sendable {
 
     /// Overwrites every byte of the file `name` with zeros (see `retire` for why not a
     /// truncation); false, with `errno` set, when that failed.
+    /// A file that is not `isPrivate` is left as it is (false, `EPERM`): its bytes are
+    /// someone else's too.
     func blank(_ name: String) -> Bool {
         let fd = open(filePath(name), O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var status = stat()
         guard fstat(fd, &status) == 0 else { return false }
+        guard Self.isPrivate(status) else {
+            errno = EPERM
+            return false
+        }
         var offset: off_t = 0
         return Self.zeros.withUnsafeBytes { buffer in
             while offset < status.st_size {
@@ -233,6 +247,14 @@ struct AccountDirectory: Sendable {
             }
             return true
         }
+    }
+
+    /// Whether a file may serve as a spare: a regular file of this user with no other link.
+    /// A replaced account file can be anything an operator put there — hard-linked to a
+    /// backup, owned by another user, readable by others: blanking it would wipe the backup,
+    /// and writing another account's tokens into it would hand them to whoever else can read it.
+    static func isPrivate(_ status: stat) -> Bool {
+        status.st_mode & S_IFMT == S_IFREG && status.st_uid == geteuid() && status.st_nlink == 1
     }
 
     /// Every name in the directory that starts with `prefix` (hidden names included).

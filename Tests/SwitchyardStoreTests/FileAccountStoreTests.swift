@@ -87,6 +87,42 @@ final class FileAccountStoreTests: XCTestCase {
         XCTAssertEqual(try listing(), [name])
     }
 
+    /// An account file an operator put in place may be hard-linked to a backup or readable by
+    /// others: once replaced it is neither blanked (the backup keeps its bytes) nor reused for
+    /// another account's tokens; and a kept spare whose mode changed is written 0600 again.
+    func testOnlyPrivateFilesBecomeSpares() async throws {
+        try FileAccountStore.ensureDirectory(directory)
+        let store = FileAccountStore(directory: directory, keepsSpares: true)
+        var account = AccountStoreConformance.fullAccount()
+        let name = "codex-47af1fdf3812.json"
+        try await store.save(account)
+        // The operator swaps in a copy that is also their backup, readable by others.
+        let backup = root + "/backup.json"
+        let original = try contents(of: name)
+        XCTAssertTrue(FileManager.default.createFile(atPath: backup, contents: original))
+        XCTAssertEqual(chmod(backup, 0o644), 0)
+        XCTAssertEqual(unlink(directory + "/" + name), 0)
+        XCTAssertEqual(link(backup, directory + "/" + name), 0)
+        _ = try await store.scanForChanges()
+
+        account.refreshToken = "rt-second"
+        try await store.save(account)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: backup)), original, "the backup is untouched")
+        XCTAssertEqual(try listing(), [name], "the shared file was not kept as a spare")
+        XCTAssertEqual(try mode(of: name), 0o600)
+
+        // A spare of our own, made readable by others while kept, comes back 0600.
+        account.refreshToken = "rt-third"
+        try await store.save(account)
+        let spare = try XCTUnwrap(try listing().first { $0.hasPrefix(".spare-") })
+        XCTAssertEqual(chmod(directory + "/" + spare, 0o644), 0)
+        account.refreshToken = "rt-fourth"
+        try await store.save(account)
+        XCTAssertEqual(try mode(of: name), 0o600)
+        XCTAssertEqual(try contents(of: name), AccountFileCodec.encode(account))
+        await store.removeSpares()
+    }
+
     func testLeftoverSparesOfOtherProcessesAreRemoved() async throws {
         try FileAccountStore.ensureDirectory(directory)
         let gone = ".spare-4194305-1", mine = ".spare-\(getpid())-7", other = ".spare-1-3", temp = ".codex-1.json.tmp-9f"
