@@ -22,17 +22,11 @@ extension Supervisor {
         }
     }
 
-    /// The decision for a reported outcome: the worker sends the deciding code and message,
-    /// which classify the same way the whole answer did.
+    /// The decision for a reported outcome (see `ReportedDecision`).
     static func decision(for outcome: Outcome, provider: Provider) -> Decision {
-        let fields = ErrorFields(codes: outcome.errorCode.map { [$0.lowercased()] } ?? [], message: outcome.message)
-        let decision = FailureClassifier.classify(
-            source: .api, provider: provider, status: outcome.httpStatus == 0 ? nil : outcome.httpStatus,
-            fields: fields, now: unixNow())
-        if case .cooldown(let until, let reason, _) = decision {
-            return .cooldown(until: outcome.resetsAt ?? until, reason: reason, model: outcome.model)
-        }
-        return decision
+        ReportedDecision.decide(
+            provider: provider, status: outcome.httpStatus == 0 ? nil : outcome.httpStatus, code: outcome.errorCode,
+            message: outcome.message, resetsAt: outcome.resetsAt, model: outcome.model, now: unixNow())
     }
 
     /// An access token refused on the request path: refresh the account now (single flight,

@@ -117,6 +117,8 @@ final class FailoverTests: XCTestCase {
         XCTAssertEqual(answer.status, 200, answer.body)
         XCTAssertTrue(eventually { try rig.daemon.readAccount(id)["disabled"] as? Bool == true }, rig.daemon.log())
         XCTAssertEqual(try rig.daemon.readAccount(id)["disabled_kind"] as? String, "verification_required")
+        XCTAssertEqual(try rig.daemon.readAccount(id)["disabled_reason"] as? String,
+                       "validation_required: Verify your account to continue.", "the worker's message, not described twice")
         rig.stop()
     }
 

@@ -45,6 +45,21 @@ public enum Decision: Sendable, Equatable {
         }
     }
 
+    /// The same decision with `message` as its text (for `forceRefreshThenRetry`, which has
+    /// none of its own, unchanged).
+    public func replacingMessage(_ message: String) -> Decision {
+        switch self {
+        case .permanent(let kind, let code, _): .permanent(kind, code: code, message: message)
+        case .configurationError(let code, _): .configurationError(code: code, message: message)
+        case .transient(let retryAfter, _): .transient(retryAfter: retryAfter, message: message)
+        case .quotaUnavailable: .quotaUnavailable(message: message)
+        case .cooldown(let until, _, let model): .cooldown(until: until, reason: message, model: model)
+        case .retryElsewhere: .retryElsewhere(message: message)
+        case .forceRefreshThenRetry: .forceRefreshThenRetry
+        case .neutral: .neutral(message: message)
+        }
+    }
+
     /// The code the disable guard (SPEC §6.8) counts this decision under: the upstream code,
     /// or the disabled kind when there is none (a code-less refresh 401, a deactivation
     /// found in the message). Nil for every decision that does not disable.

@@ -92,16 +92,30 @@ public enum FailureClassifier {
         source: FailureSource, provider: Provider, status: Int?, headers: [(String, String)] = [],
         fields: ErrorFields, transportError: String? = nil, now: Int64
     ) -> Decision {
+        classifyNamingCode(
+            source: source, provider: provider, status: status, headers: headers, fields: fields,
+            transportError: transportError, now: now
+        ).decision
+    }
+
+    /// As above, with the upstream code the decision rests on (the rule's own code, else the
+    /// first one the body carries): what a worker reports to the supervisor, which classifies
+    /// that code and status again and must come to the same decision.
+    public static func classifyNamingCode(
+        source: FailureSource, provider: Provider, status: Int?, headers: [(String, String)] = [],
+        fields: ErrorFields, transportError: String? = nil, now: Int64
+    ) -> (decision: Decision, code: String?) {
         let input = FailureInput(
             source: source, provider: provider, status: status, headers: headers, fields: fields,
             transportError: transportError, now: now)
         for rule in rules {
             if let match = rule.match(input) {
-                return decision(rule.outcome, input: input, code: match.code ?? fields.codes.first)
+                let code = match.code ?? fields.codes.first
+                return (decision(rule.outcome, input: input, code: code), code)
             }
         }
         // Unreachable: each source's rows end with `.always`.
-        return .neutral(message: describe(input, code: fields.codes.first))
+        return (.neutral(message: describe(input, code: fields.codes.first)), fields.codes.first)
     }
 
     private static func decision(_ outcome: FailureRule.Outcome, input: FailureInput, code: String?) -> Decision {

@@ -243,53 +243,55 @@ struct ProxyAttempts {
     /// An error inside a 2xx stream before any content: classified like an API answer with
     /// that payload; passed on as the stream it was when it is the client's to see.
     private func failedInStream(payload: [UInt8], head: HTTPResponseHead, held: [UInt8], account: PoolAccount) -> Step {
-        let decision = classify(status: head.status, headers: head.headers, body: payload, transportError: nil)
+        let (decision, code) = classify(status: head.status, headers: head.headers, body: payload, transportError: nil)
         if case .neutral = decision {
             return .answer(.buffered(status: head.status, headers: head.headers, body: held))
         }
-        return act(on: decision, status: head.status, headers: head.headers, body: held, account: account)
+        return act(on: decision, code: code, status: head.status, headers: head.headers, body: held, account: account)
     }
 
     private func failed(
         status: Int?, headers: [(name: String, value: String)], body: [UInt8], transportError: String?,
         account: PoolAccount
     ) -> Step {
-        let decision = classify(status: status, headers: headers, body: body, transportError: transportError)
+        let (decision, code) = classify(status: status, headers: headers, body: body, transportError: transportError)
         if case .neutral = decision, let status {
             // The client's own mistake (400-class payload errors): its answer, unchanged.
             return .answer(.buffered(status: status, headers: ForwardedHeaders.downstream(headers), body: body))
         }
-        return act(on: decision, status: status, headers: headers, body: body, account: account)
+        return act(on: decision, code: code, status: status, headers: headers, body: body, account: account)
     }
 
-    private func classify(status: Int?, headers: [(name: String, value: String)], body: [UInt8], transportError: String?) -> Decision {
-        FailureClassifier.classify(
+    private func classify(
+        status: Int?, headers: [(name: String, value: String)], body: [UInt8], transportError: String?
+    ) -> (decision: Decision, code: String?) {
+        FailureClassifier.classifyNamingCode(
             source: .api, provider: settings.provider, status: status, headers: headers.map { ($0.name, $0.value) },
-            body: body, transportError: transportError, now: RoutingTable.now())
+            fields: ErrorFields.extract(body: body), transportError: transportError, now: RoutingTable.now())
     }
 
     /// What a failed attempt does to the account, what the supervisor hears, and what the
     /// client gets should this be the last attempt.
     private func act(
-        on decision: Decision, status: Int?, headers: [(name: String, value: String)], body: [UInt8],
+        on decision: Decision, code: String?, status: Int?, headers: [(name: String, value: String)], body: [UInt8],
         account: PoolAccount
     ) -> Step {
         let passOn = Failure.upstream(status: status ?? 502, headers: ForwardedHeaders.downstream(headers), body: body)
         switch decision {
         case .cooldown(let until, _, let scopedModel):
             routing.cool(account.id, until: until, model: scopedModel)
-            upstream.report(decision, account: account, status: status, headers: headers)
+            upstream.report(decision, code: code, account: account, status: status, headers: headers)
             return .retry(passOn)
         case .forceRefreshThenRetry:
             routing.holdUntilNewToken(account.id)
-            upstream.report(decision, account: account, status: status, headers: headers)
+            upstream.report(decision, code: code, account: account, status: status, headers: headers)
             return .retry(.local(.noUsableAccount), refusedToken: true)
         case .permanent:
             routing.holdUntilNewToken(account.id)
-            upstream.report(decision, account: account, status: status, headers: headers)
+            upstream.report(decision, code: code, account: account, status: status, headers: headers)
             return .retry(.local(.noUsableAccount))
         case .retryElsewhere(let message):
-            if status != nil { upstream.report(decision, account: account, status: status, headers: headers) }
+            if status != nil { upstream.report(decision, code: code, account: account, status: status, headers: headers) }
             logger.debug("upstream attempt failed; trying another account", metadata: ["reason": "\(message)"])
             guard status != nil else { return .retry(.local(.noUsableAccount)) }
             return .retry(passOn)

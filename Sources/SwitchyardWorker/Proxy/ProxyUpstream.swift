@@ -31,11 +31,10 @@ final class ProxyUpstream: Sendable {
     // MARK: - Outcomes
 
     /// Tells the supervisor about an upstream answer that matters to the account (SPEC §4):
-    /// the decision's code and sanitized message, and for a 429 when it ends.
-    func report(_ decision: Decision, account: PoolAccount, status: Int?, headers: [(name: String, value: String)]) {
-        var outcome = Outcome(accountID: account.id, httpStatus: status ?? 0, message: decision.message)
+    /// the code the decision rests on and its sanitized message, and for a 429 when it ends.
+    func report(_ decision: Decision, code: String?, account: PoolAccount, status: Int?, headers: [(name: String, value: String)]) {
+        var outcome = Outcome(accountID: account.id, httpStatus: status ?? 0, errorCode: code, message: decision.message)
         switch decision {
-        case .permanent(_, let code, _): outcome.errorCode = code
         case .forceRefreshThenRetry: outcome.accessTokenSHA256 = SHA256.hexDigest(Array(account.accessToken.utf8))
         case .cooldown(let until, _, let model):
             outcome.resetsAt = until
