@@ -13,9 +13,9 @@ extension SwitchyardCurl.HTTPRequest {
     }
 }
 
-/// An upstream answer's `Retry-After` in whole seconds (its delay-seconds form), for reports to
-/// the supervisor.
+/// An upstream answer's `Retry-After` in whole seconds, rounded up, from either of its forms,
+/// for reports to the supervisor.
 func retryAfterSeconds(in headers: [(name: String, value: String)]) -> Int? {
     headers.first { $0.name.caseInsensitiveEquals("retry-after") }
-        .flatMap { Int($0.value.trimmingCharacters(in: .whitespaces)) }
+        .flatMap { RetryAfterHeader.wholeSeconds($0.value, now: Int64(Date().timeIntervalSince1970)) }
 }

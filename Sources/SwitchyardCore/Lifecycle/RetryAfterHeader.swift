@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads the HTTP `Retry-After` header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.
-enum RetryAfterHeader {
+public enum RetryAfterHeader {
     /// Longest wait accepted from an upstream. A larger value is taken as this: an absurd
     /// header must not park an account for years, and a week covers the longest real
     /// window (Claude's and Codex's weekly limits).
@@ -17,6 +17,15 @@ enum RetryAfterHeader {
         }
         guard let date = parseIMFFixdate(text) else { return nil }
         return min(.seconds(max(0, date - now)), ceiling)
+    }
+
+    /// The wait in whole seconds, rounded up — both forms, delay-seconds ("1.5" too) and an
+    /// HTTP date — for a worker's report to the supervisor, whose protocol carries an integer.
+    public static func wholeSeconds(_ value: String, now: Int64) -> Int? {
+        parse(value, now: now).map { wait in
+            let (seconds, attoseconds) = wait.components
+            return Int(seconds) + (attoseconds > 0 ? 1 : 0)
+        }
     }
 
     /// Unix seconds of an IMF-fixdate such as `Sun, 06 Nov 1994 08:49:37 GMT`; nil otherwise.
