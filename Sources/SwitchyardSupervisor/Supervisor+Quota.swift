@@ -84,9 +84,16 @@ extension Supervisor {
             _ = refreshNow(account.id)
             quotas.planner.schedule(account.id, dueAt: now + 5)
             return account
-        case .permanent(let kind, _, let message):
-            logger.warning("account disabled by its quota read", metadata: ["account": "\(account.id)", "reason": "\(message)"])
-            return AccountLifecycle.applyPermanentFailure(account, kind: kind, message: message, now: now)
+        case .permanent(let kind, let code, let message):
+            // Through the disable guard like every automatic disable (SPEC §6.8): a usage
+            // endpoint answering "suspended" for everyone must not empty the pool.
+            let guardCode = code ?? kind.rawValue
+            if admitDisable(account, code: guardCode, message: message, now: now) {
+                return AccountLifecycle.applyPermanentFailure(account, kind: kind, message: message, now: now)
+            }
+            let held = AccountLifecycle.applyHeldDisable(account, code: guardCode, message: message,
+                                                         backoff: refreshBackoff(for: account), now: now)
+            return quotaBackedOff(held, message: message, retryAfter: nil, now: now)
         case .neutral(let message):
             var updated = account
             updated.quota = updated.quota ?? Quota()
@@ -95,14 +102,20 @@ extension Supervisor {
             updated.quota?.nextCheckAt = now + interval
             return updated
         default:
-            let step = quotas.failures[account.id, default: 0]
-            quotas.failures[account.id] = step + 1
-            var wait = JitteredBackoff(initial: config.quotaBackoff.initial, max: config.quotaBackoff.max)
-                .delay(step: step, using: &quotas.random)
-            if case .transient(let retryAfter?, _) = decision { wait = max(wait, retryAfter) }
             logger.info("quota read failed; backing off", metadata: ["account": "\(account.id)", "decision": "\(decision)"])
-            return AccountLifecycle.applyQuotaFailure(
-                account, message: decision.message, now: now, nextCheck: now + Int64(wait.components.seconds) + 1)
+            var retryAfter: Duration?
+            if case .transient(let wish?, _) = decision { retryAfter = wish }
+            return quotaBackedOff(account, message: decision.message, retryAfter: retryAfter, now: now)
         }
+    }
+
+    /// A failed quota read: the next one after the quota backoff (or the upstream's longer wish).
+    private func quotaBackedOff(_ account: Account, message: String, retryAfter: Duration?, now: Int64) -> Account {
+        let step = quotas.failures[account.id, default: 0]
+        quotas.failures[account.id] = step + 1
+        var wait = JitteredBackoff(initial: config.quotaBackoff.initial, max: config.quotaBackoff.max)
+            .delay(step: step, using: &quotas.random)
+        if let retryAfter { wait = max(wait, retryAfter) }
+        return AccountLifecycle.applyQuotaFailure(account, message: message, now: now, nextCheck: now + Int64(wait.components.seconds) + 1)
     }
 }

@@ -323,8 +323,8 @@ extension Supervisor {
         let backoff = refreshBackoff(for: account)
         var admitted = true
         switch decision {
-        case .permanent(_, let code, let message):
-            admitted = admitDisable(account, code: code, message: message, now: now)
+        case .permanent(_, _, let message):
+            admitted = admitDisable(account, code: decision.guardCode, message: message, now: now)
         case .configurationError(let code, let message):
             logger.critical("refresh rejected as a configuration error (wrong OAuth client?)",
                             metadata: ["account": "\(account.id)", "code": "\(code)", "message": "\(message)"])

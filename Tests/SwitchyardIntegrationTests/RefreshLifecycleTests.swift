@@ -246,6 +246,34 @@ final class HandEditTests: XCTestCase {
 
 /// Quota reads (SPEC §6.3): their own schedule and backoff, apart from refreshes.
 final class QuotaReadTests: XCTestCase {
+    /// A usage endpoint that calls every account deactivated (an outage, a bad deploy) goes
+    /// through the disable guard like any other source (SPEC §6.8): half disabled, half held.
+    func testQuotaDeactivationsGoThroughTheDisableGuard() throws {
+        let sim = try Simulator()
+        let daemon = try TestDaemon(providers: ["claude"], upstreams: ["claude": sim.providerConfig("claude")])
+        var yaml = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
+        yaml += "disable-guard: 50%\n"
+        try yaml.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        let ids = (1...4).map { "claude-00000000000\($0)" }
+        for (index, id) in ids.enumerated() {
+            try sim.post("/_sim/accounts", [
+                "provider": "claude", "id": "q\(index)", "refresh_token": "q\(index)-rt-0", "access_token": "q\(index)-at-0",
+                "refresh": "ok", "usage": "deactivated",
+            ])
+            // Tokens valid for hours: only the quota reads run.
+            try daemon.writeAccount(id: id, provider: "claude", refreshToken: "q\(index)-rt-0", accessToken: "q\(index)-at-0", expiresIn: 7200)
+        }
+        try daemon.startDaemon()
+        let isHeld = { (account: [String: Any]) in (account["refresh_message"] as? String ?? "").hasPrefix("held: possible upstream outage") }
+        XCTAssertTrue(eventually {
+            try ids.map { try daemon.readAccount($0) }.allSatisfy { $0["disabled"] as? Bool == true || isHeld($0) }
+        }, daemon.log())
+        let states = try ids.map { try daemon.readAccount($0) }
+        XCTAssertEqual(states.filter { $0["disabled"] as? Bool == true }.count, 2, "⌊50% × 4⌋ may be disabled")
+        XCTAssertEqual(states.filter(isHeld).count, 2)
+        XCTAssertEqual(daemon.cli("stop").code, 0)
+    }
+
     func testClaudeUsage403RecordsUnavailableAndArmsNoBackoff() throws {
         let sim = try Simulator()
         try sim.post("/_sim/accounts", [
