@@ -26,8 +26,8 @@ final class UpstreamCalls: Sendable {
     /// Its own libcurl thread, apart from the data path's: a burst of refreshes neither waits
     /// behind client traffic nor slows it. Connections are kept and reused across calls.
     private let curl = CurlMultiClient(name: "curl-control")
-    /// A body larger than this is cut: a token or usage answer is a few KiB, and a result line
-    /// must stay under the protocol's 1 MiB bound.
+    /// A body larger than this is not read further: a token or usage answer is a few KiB.
+    /// (`ReportedBody` then keeps the escaped text within the protocol's line bound.)
     static let maximumBody = 256 * 1024
 
     init(provider: Provider, journal: PendingJournal, link: SupervisorLink, logger: Logger) {
@@ -135,7 +135,7 @@ final class UpstreamCalls: Sendable {
             idleTimeout: .milliseconds(config.upstreamIdleTimeoutMs), timeout: .seconds(120))
         do {
             let response = try await curl.perform(request)
-            let body = String(decoding: response.body.prefix(Self.maximumBody), as: UTF8.self)
+            let body = ReportedBody.text(response.body.prefix(Self.maximumBody))
             return Answer(status: response.status, body: body, retryAfter: retryAfterSeconds(in: response.headers))
         } catch {
             return Answer(error: error.description)
