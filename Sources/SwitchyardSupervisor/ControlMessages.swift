@@ -4,6 +4,11 @@ import SwitchyardCore
 /// One request on `control.sock` (one JSON line; the answer is one `ControlResponse` line).
 /// The CLI is the only intended client; the shape is documented in docs/protocol.md.
 public struct ControlRequest: Codable, Sendable, Equatable {
+    /// The longest request line `control.sock` takes. Far above the workers' 1 MiB: an import
+    /// carries its files, and 10,000 account files are about 45 MiB as one line (the socket is
+    /// the operator's own, mode 0600).
+    public static let maxLineBytes = 128 << 20
+
     public enum Command: String, Codable, Sendable {
         case status, reload, stop
         case workersList = "workers.list"

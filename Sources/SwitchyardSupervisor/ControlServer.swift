@@ -7,7 +7,7 @@ import NIOCore
 /// and the connection stays usable.
 enum ControlServer {
     static func start(path: String, supervisor: Supervisor, logger: Logger) async throws -> UnixLineServer {
-        try await UnixLineServer.start(path: path, logger: logger) { lines, writer, _ in
+        try await UnixLineServer.start(path: path, maxLineBytes: ControlRequest.maxLineBytes, logger: logger) { lines, writer, _ in
             do {
                 for try await line in lines {
                     let response: ControlResponse

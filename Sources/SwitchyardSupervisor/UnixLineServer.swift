@@ -29,12 +29,14 @@ final class UnixLineServer: Sendable {
 
     /// Binds `path`, replacing a stale socket file. The caller holds the state-dir lock, so
     /// the file cannot belong to a live supervisor.
-    static func start(path: String, logger: Logger, handler: @escaping Handler) async throws -> UnixLineServer {
+    static func start(
+        path: String, maxLineBytes: Int = WireCodec.maxLineBytes, logger: Logger, handler: @escaping Handler
+    ) async throws -> UnixLineServer {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true, serverBackPressureStrategy: nil) { child in
                 child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandler(ByteToMessageHandler(JSONLineFrameDecoder()))
+                    try child.pipeline.syncOperations.addHandler(ByteToMessageHandler(JSONLineFrameDecoder(maxLineBytes: maxLineBytes)))
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
                 }
             }

@@ -36,11 +36,16 @@ struct ControlClient {
 
     func send(_ request: ControlRequest) throws -> ControlResponse {
         var data = try JSONEncoder().encode(request)
+        guard data.count <= ControlRequest.maxLineBytes else {
+            throw CLIError.failure(
+                "request too large for the control socket (\(data.count / 1_048_576) MiB, at most \(ControlRequest.maxLineBytes / 1_048_576) MiB): split it")
+        }
         data.append(UInt8(ascii: "\n"))
         try data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                // MSG_NOSIGNAL: a supervisor that hangs up is an error message, not a SIGPIPE death.
+                let written = Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
                 if written < 0 {
                     if errno == EINTR { continue }
                     throw CLIError.failure("cannot talk to the supervisor: \(String(cString: strerror(errno)))")

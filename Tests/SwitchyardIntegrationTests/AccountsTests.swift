@@ -49,6 +49,26 @@ final class AccountsTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("Codex CLI auth.json"), refused.stderr)
     }
 
+    /// A bulk import through a running supervisor is one request carrying every file: well
+    /// over the workers' 1 MiB line bound, and still one all-or-nothing exchange.
+    func testABulkImportLargerThanOneMiBGoesThroughTheSupervisor() throws {
+        let daemon = try TestDaemon()
+        try daemon.writeConfig(providers: ["codex"])
+        try daemon.startDaemon()
+        defer { daemon.cli("stop") }
+        let padding = #", "notes": "\#(String(repeating: "x", count: 3000))""#
+        let ids = (0..<400).map { String(format: "codex-%012x", 0xb000 + $0) }
+        let files = try ids.map { id in
+            let file = daemon.root + "/\(id).json"
+            try Self.accountFile(id: id, provider: "codex", extra: padding).write(toFile: file, atomically: true, encoding: .utf8)
+            return file
+        }
+        let run = daemon.cli(["accounts", "import"] + files)
+        XCTAssertEqual(run.code, 0, run.stderr)
+        XCTAssertEqual(run.stdout, ids.map { "\($0) imported\n" }.joined())
+        XCTAssertTrue(ids.allSatisfy { FileManager.default.fileExists(atPath: daemon.accountsDir + "/\($0).json") })
+    }
+
     func testRunningSupervisorPicksUpFilesAndReportsMalformedOnes() throws {
         let daemon = try TestDaemon()
         try daemon.startDaemon()
