@@ -57,14 +57,24 @@ extension Supervisor {
         enqueueWrite(.quota(result, flight.provider, accessToken: flight.accessToken))
     }
 
+    /// How long a quota read refused with 401 waits for its forced refresh at most.
+    static let quotaRetryFallback: Int64 = 120
+
+    /// A refresh stored a new access token for an account whose quota read is waiting for it.
+    func quotaTokenRenewed(_ account: Account) {
+        guard quotas.retriedAfterRefresh.contains(account.id), !account.disabled else { return }
+        quotas.planner.schedule(account.id, dueAt: Self.unixNow())
+    }
+
     func quotaOutcome(_ result: QuotaResult, for account: Account, provider: Provider) -> Account {
         let now = Self.unixNow()
         let interval = Int64(config.quotaInterval.components.seconds)
         let body = Array((result.body ?? "").utf8)
+        // This read was the one retry after a forced refresh, if the flag was set (§6.3).
+        let wasRetry = quotas.retriedAfterRefresh.remove(account.id) != nil
         if result.httpStatus == 200, result.error == nil,
            let windows = try? ProviderAdapters.adapter(for: provider).parseUsage(body, now: now) {
             quotas.failures[account.id] = nil
-            quotas.retriedAfterRefresh.remove(account.id)
             return AccountLifecycle.applyQuotaReading(account, windows: windows, now: now, nextCheck: now + interval)
         }
         var headers: [(String, String)] = []
@@ -79,11 +89,16 @@ extension Supervisor {
             var updated = AccountLifecycle.applyQuotaUnavailable(account, message: message, now: now)
             updated.quota?.nextCheckAt = now + interval
             return updated
-        case .forceRefreshThenRetry where !quotas.retriedAfterRefresh.contains(account.id):
+        case .forceRefreshThenRetry where !wasRetry:
+            // One forced refresh, then one retry — with the new token: `accountChanged` makes
+            // the read due the moment the refresh stores it. Should the refresh not come
+            // through, the read is retried after `quotaRetryFallback` all the same.
             quotas.retriedAfterRefresh.insert(account.id)
             _ = refreshNow(account.id)
-            quotas.planner.schedule(account.id, dueAt: now + 5)
-            return account
+            var waiting = account
+            waiting.quota = waiting.quota ?? Quota()
+            waiting.quota?.nextCheckAt = now + Self.quotaRetryFallback
+            return waiting
         case .permanent(let kind, let code, let message):
             // Through the disable guard like every automatic disable (SPEC §6.8): a usage
             // endpoint answering "suspended" for everyone must not empty the pool.

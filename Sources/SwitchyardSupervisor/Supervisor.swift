@@ -169,6 +169,7 @@ public actor Supervisor {
         accounts[account.id] = account
         scheduleRefresh(account)
         scheduleQuota(account)
+        if let old, old.accessToken != account.accessToken { quotaTokenRenewed(account) }
         if let old, old.provider != account.provider { pushRemove([old.id], provider: old.provider) }
         if account.disabled {
             if old != nil { pushRemove([account.id], provider: account.provider) }

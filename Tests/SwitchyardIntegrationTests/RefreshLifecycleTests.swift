@@ -274,6 +274,29 @@ final class QuotaReadTests: XCTestCase {
         XCTAssertEqual(daemon.cli("stop").code, 0)
     }
 
+    /// SPEC §6.3: a quota read refused with 401 forces one refresh and is retried once — with
+    /// the new token, however long the refresh takes (here longer than a fixed retry delay
+    /// would wait: such a retry would have sent the refused token again).
+    func testQuota401IsRetriedWithTheRefreshedToken() throws {
+        let sim = try Simulator()
+        try sim.post("/_sim/accounts", [
+            "provider": "claude", "id": "u1", "refresh_token": "u1-rt-0", "access_token": "u1-at-1",
+            "refresh": "slow", "latency_ms": 6000, "usage": "ok",
+        ])
+        let daemon = try TestDaemon(providers: ["claude"], upstreams: ["claude": sim.providerConfig("claude")])
+        // A stale access token (the upstream knows only u1-at-1), valid for hours by its expiry.
+        try daemon.writeAccount(id: "claude-000000000001", provider: "claude", refreshToken: "u1-rt-0",
+                                accessToken: "u1-at-0", expiresIn: 7200)
+        try daemon.startDaemon()
+        XCTAssertTrue(eventually(timeout: .seconds(20)) {
+            (try daemon.readAccount("claude-000000000001")["quota"] as? [String: Any])?["status"] as? String == "ok"
+        }, daemon.log())
+        let stored = try daemon.readAccount("claude-000000000001")
+        XCTAssertNotEqual(stored["access_token"] as? String, "u1-at-0")
+        XCTAssertEqual(try sim.stats()["token_calls"] as? Int, 1, "one forced refresh")
+        XCTAssertEqual(daemon.cli("stop").code, 0)
+    }
+
     func testClaudeUsage403RecordsUnavailableAndArmsNoBackoff() throws {
         let sim = try Simulator()
         try sim.post("/_sim/accounts", [
