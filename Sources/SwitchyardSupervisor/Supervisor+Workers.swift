@@ -131,10 +131,7 @@ extension Supervisor {
             logger.info("worker accepting", metadata: ["provider": "\(provider.rawValue)", "generation": "\(number)", "pid": "\(generation.pid ?? 0)"])
             resolveAcceptWaiters(slot, .success(()))
         case .acceptingStopped:
-            generation.state = .draining
-            generation.expectedExit = true
-            generation.drainDeadline = .now + config.workers.drainTimeout
-            send(.drain(deadlineMs: Int64(config.workers.drainTimeout.milliseconds)), to: generation)
+            beginDrain(generation, until: .now + config.workers.drainTimeout)
             advanceHandOver(slot)
         case .refreshAnswered(let requestID):
             refreshAnswered(requestID)
@@ -178,12 +175,21 @@ extension Supervisor {
             old.stopAcceptingSent = true
             old.expectedExit = true
             if old.state == .standby {
-                old.state = .draining
-                send(.drain(deadlineMs: 0), to: old)
+                beginDrain(old, until: .now)  // it never accepted: nothing to finish
             } else {
                 send(.stopAccepting, to: old)
             }
         }
+    }
+
+    /// Tells `generation` to finish what it began and exit (SPEC §1). From here on its bound
+    /// is `deadline`, with SIGKILL 5 s after it (`tick`), not the heartbeat: a worker busy
+    /// finishing streams may answer pings late, and killing it would cut what the drain protects.
+    func beginDrain(_ generation: WorkerGeneration, until deadline: ContinuousClock.Instant) {
+        generation.state = .draining
+        generation.expectedExit = true
+        generation.drainDeadline = deadline
+        send(.drain(deadlineMs: max(0, (deadline - .now).milliseconds)), to: generation)
     }
 
     /// `workers restart P`: a hand-over to a fresh generation; returns once it accepts.
