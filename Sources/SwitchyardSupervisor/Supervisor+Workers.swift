@@ -68,7 +68,7 @@ extension Supervisor {
             let status = metadata["status"].map { "\($0)" } ?? "unknown"
             resolveAcceptWaiters(slot, .failure(.failed("the \(slot.provider.rawValue) worker exited before it was ready (\(status))")))
         }
-        if neverAccepted && slot.live.contains(where: { $0.state == .ready }) {
+        if neverAccepted && slot.staying.contains(where: { $0.state == .ready }) {
             // A new generation died during a hand-over: the old one keeps serving.
             logger.error("new worker exited before it was ready; the running one keeps serving", metadata: metadata)
             return
@@ -78,7 +78,9 @@ extension Supervisor {
         let uptime = ContinuousClock.now - (generation.acceptingSince ?? generation.spawnedAt)
         let delay = slot.backoff.delayAfterCrash(uptime: generation.acceptingSince == nil ? .zero : uptime)
         logger.error("worker exited unexpectedly; restarting", metadata: metadata.merging(["restart_in": "\(delay)"]) { a, _ in a })
-        guard slot.live.isEmpty else { return }
+        // Draining generations do not count: they will exit, and the hand-over lets the
+        // replacement accept only once each has closed its copy of the socket.
+        guard slot.staying.isEmpty else { return }
         let provider = slot.provider
         Task {
             try? await Task.sleep(for: delay)
@@ -87,7 +89,7 @@ extension Supervisor {
     }
 
     private func restartAfterCrash(_ provider: Provider) {
-        guard let slot = slots[provider], slot.live.isEmpty, !shuttingDown else { return }
+        guard let slot = slots[provider], slot.staying.isEmpty, !shuttingDown else { return }
         spawn(slot)
     }
 
