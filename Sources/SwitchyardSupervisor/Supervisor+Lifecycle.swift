@@ -62,7 +62,7 @@ extension Supervisor {
             terminate(generation, pid: pid)
             resolveAcceptWaiters(slot, .failure(.failed("the \(slot.provider.rawValue) worker was not ready within workers.start-timeout")))
         } else if generation.isConnected, generation.state != .draining, now - generation.lastHeard > heartbeat {
-            // A draining worker may be busy finishing streams; its deadline is drain-timeout.
+            // A draining worker is bound by its drain deadline instead (`beginDrain`).
             logger.error("worker silent for heartbeat-timeout; killing it", metadata: metadata)
             terminate(generation, pid: pid)
         } else if let deadline = generation.drainDeadline, now > deadline + .seconds(5) {
@@ -90,13 +90,8 @@ extension Supervisor {
         for slot in slots.values {
             resolveAcceptWaiters(slot, .failure(.failed("the supervisor is shutting down")))
             for generation in slot.live {
-                generation.expectedExit = true
-                generation.drainDeadline = deadline
-                if generation.isConnected {
-                    send(.drain(deadlineMs: Int64(config.workers.drainTimeout.milliseconds)), to: generation)
-                } else if let pid = generation.pid {
-                    terminate(generation, pid: pid)
-                }
+                beginDrain(generation, until: deadline)
+                if !generation.isConnected, let pid = generation.pid { terminate(generation, pid: pid) }
             }
         }
         if slots.values.contains(where: { !$0.live.isEmpty }) {

@@ -68,7 +68,7 @@ extension Supervisor {
             let status = metadata["status"].map { "\($0)" } ?? "unknown"
             resolveAcceptWaiters(slot, .failure(.failed("the \(slot.provider.rawValue) worker exited before it was ready (\(status))")))
         }
-        if neverAccepted && slot.live.contains(where: { $0.state == .ready }) {
+        if neverAccepted && slot.staying.contains(where: { $0.state == .ready }) {
             // A new generation died during a hand-over: the old one keeps serving.
             logger.error("new worker exited before it was ready; the running one keeps serving", metadata: metadata)
             return
@@ -78,7 +78,9 @@ extension Supervisor {
         let uptime = ContinuousClock.now - (generation.acceptingSince ?? generation.spawnedAt)
         let delay = slot.backoff.delayAfterCrash(uptime: generation.acceptingSince == nil ? .zero : uptime)
         logger.error("worker exited unexpectedly; restarting", metadata: metadata.merging(["restart_in": "\(delay)"]) { a, _ in a })
-        guard slot.live.isEmpty else { return }
+        // Draining generations do not count: they will exit, and the hand-over lets the
+        // replacement accept only once each has closed its copy of the socket.
+        guard slot.staying.isEmpty else { return }
         let provider = slot.provider
         Task {
             try? await Task.sleep(for: delay)
@@ -87,7 +89,7 @@ extension Supervisor {
     }
 
     private func restartAfterCrash(_ provider: Provider) {
-        guard let slot = slots[provider], slot.live.isEmpty, !shuttingDown else { return }
+        guard let slot = slots[provider], slot.staying.isEmpty, !shuttingDown else { return }
         spawn(slot)
     }
 
@@ -131,10 +133,7 @@ extension Supervisor {
             logger.info("worker accepting", metadata: ["provider": "\(provider.rawValue)", "generation": "\(number)", "pid": "\(generation.pid ?? 0)"])
             resolveAcceptWaiters(slot, .success(()))
         case .acceptingStopped:
-            generation.state = .draining
-            generation.expectedExit = true
-            generation.drainDeadline = .now + config.workers.drainTimeout
-            send(.drain(deadlineMs: Int64(config.workers.drainTimeout.milliseconds)), to: generation)
+            beginDrain(generation, until: .now + config.workers.drainTimeout)
             advanceHandOver(slot)
         case .refreshAnswered(let requestID):
             refreshAnswered(requestID)
@@ -178,12 +177,21 @@ extension Supervisor {
             old.stopAcceptingSent = true
             old.expectedExit = true
             if old.state == .standby {
-                old.state = .draining
-                send(.drain(deadlineMs: 0), to: old)
+                beginDrain(old, until: .now)  // it never accepted: nothing to finish
             } else {
                 send(.stopAccepting, to: old)
             }
         }
+    }
+
+    /// Tells `generation` to finish what it began and exit (SPEC §1). From here on its bound
+    /// is `deadline`, with SIGKILL 5 s after it (`tick`), not the heartbeat: a worker busy
+    /// finishing streams may answer pings late, and killing it would cut what the drain protects.
+    func beginDrain(_ generation: WorkerGeneration, until deadline: ContinuousClock.Instant) {
+        generation.state = .draining
+        generation.expectedExit = true
+        generation.drainDeadline = deadline
+        send(.drain(deadlineMs: max(0, (deadline - .now).milliseconds)), to: generation)
     }
 
     /// `workers restart P`: a hand-over to a fresh generation; returns once it accepts.

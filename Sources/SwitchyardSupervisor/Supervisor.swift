@@ -214,7 +214,7 @@ public actor Supervisor {
                     provider: provider.rawValue, pid: generation.pid, state: generation.state,
                     generation: generation.number, restarts: slot.restarts, listen: slot.socket.boundAddress))
             }
-            if live.isEmpty, let crashed = slot.crashed {
+            if slot.staying.isEmpty, let crashed = slot.crashed {
                 rows.append(WorkerRow(
                     provider: provider.rawValue, pid: crashed.pid, state: .crashed,
                     generation: crashed.generation, restarts: slot.restarts, listen: slot.socket.boundAddress))

@@ -55,6 +55,9 @@ final class ProviderSlot {
     }
 
     var live: [WorkerGeneration] { generations.filter { !$0.exited } }
+    /// Live generations not asked to go: the one serving, or one on its way to take over.
+    /// Empty means that once the draining ones have exited, nobody serves.
+    var staying: [WorkerGeneration] { live.filter { !$0.expectedExit } }
     /// The generation currently accepting client connections, if any.
     var accepting: WorkerGeneration? { generations.last { $0.state == .ready } }
 }

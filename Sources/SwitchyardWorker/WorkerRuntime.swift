@@ -26,7 +26,8 @@ actor WorkerRuntime {
     private var pool: WorkerPool
     private var config: WorkerConfig?
     private var readySent = false
-    private var exiting = false
+    /// Set once the worker drains; the task ends with the process.
+    private var draining: Task<Void, Never>?
 
     init(provider: Provider, generation: Int, listenFD: Int32, link: SupervisorLink, journal: PendingJournal, logger: Logger) {
         self.provider = provider
@@ -59,7 +60,6 @@ actor WorkerRuntime {
     func run() async -> Int32 {
         for await message in link.messages {
             await handle(message)
-            if exiting { return 0 }
         }
         await supervisorLost(reason: "end of file on workers.sock")
         return 0
@@ -83,13 +83,17 @@ actor WorkerRuntime {
         case .poolRemove(let ids):
             pool.remove(ids)
         case .accept:
+            guard draining == nil else { return }  // a draining worker never serves again
             await accept()
         case .stopAccepting:
+            guard draining == nil else { return }  // the drain has closed the socket already
             await server.stopAccepting()
             logger.info("stopped accepting")
             link.send(.acceptingStopped)
         case .drain:
-            await drainAndExit(reason: "drain requested")
+            // Not awaited: while streams finish, pings must still be answered (else the
+            // supervisor takes the worker for hung), and pool updates and refresh acks applied.
+            startDrain(reason: "drain requested")
         case .ping(let seq):
             link.send(.pong(seq: seq))
         case .refresh(let request):
@@ -126,12 +130,19 @@ actor WorkerRuntime {
     /// SPEC §1: a worker whose supervisor is gone closes its listening socket at once (so a
     /// new supervisor can bind the port), finishes in-flight requests and exits.
     func supervisorLost(reason: String) async {
-        await drainAndExit(reason: reason)
+        await startDrain(reason: reason).value
+    }
+
+    /// Starts the drain once; later calls get the same task.
+    @discardableResult
+    private func startDrain(reason: String) -> Task<Void, Never> {
+        if let draining { return draining }
+        let task = Task { await self.drainAndExit(reason: reason) }
+        draining = task
+        return task
     }
 
     private func drainAndExit(reason: String) async {
-        guard !exiting else { return }
-        exiting = true
         logger.info("draining", metadata: ["reason": "\(reason)"])
         let timeout = Duration.milliseconds(config?.drainTimeoutMs ?? 30_000)
         let deadline = ContinuousClock.now + timeout

@@ -122,6 +122,28 @@ final class SupervisorLifecycleTests: XCTestCase {
         XCTAssertFalse(isAlive(worker.pid))
     }
 
+    /// SPEC §1: a stop drains — a stream that outlasts the heartbeat timeout still finishes,
+    /// because a draining worker is bound by drain-timeout, not by the heartbeat.
+    func testStopFinishesAStreamLongerThanTheHeartbeatTimeout() throws {
+        let rig = try ProxyRig(provider: "codex")
+        try rig.daemon.editConfig { $0.replacingOccurrences(of: "heartbeat-timeout: 3s", with: "heartbeat-timeout: 1s") }
+        // Six gaps of 500 ms after the first event: three times the heartbeat timeout.
+        try rig.addAccount("c1", api: "slow_stream", extra: ["stream_gap_ms": 500])
+        try rig.start()
+        let worker = try rig.daemon.worker("codex")
+        let stream = BackgroundStream(url: try rig.base + "/v1/responses", body: DataPathTests.codexStream)
+        XCTAssertTrue(stream.waitForFirstChunk())
+        let stop = rig.daemon.cli("stop")
+        let answer = try XCTUnwrap(stream.finish())
+        XCTAssertEqual(stop.code, 0, stop.stderr)
+        XCTAssertNil(answer.error, "the stream was cut: \(answer.body)\n\(rig.daemon.log())")
+        XCTAssertEqual(answer.status, 200)
+        XCTAssertTrue(answer.body.contains("event: response.completed"), answer.body)
+        XCTAssertFalse(rig.daemon.log().contains("worker silent for heartbeat-timeout"), rig.daemon.log())
+        XCTAssertFalse(isAlive(worker.pid))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: rig.daemon.stateDir + "/switchyard.pid"))
+    }
+
     private func permissions(_ path: String) throws -> Int {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         return (attributes[.posixPermissions] as? Int ?? 0) & 0o777

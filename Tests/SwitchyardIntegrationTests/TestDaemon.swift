@@ -70,6 +70,14 @@ final class TestDaemon {
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
+    /// Rewrites the config file in place, e.g. to change one of the timeouts above.
+    func editConfig(_ change: (String) -> String) throws {
+        let yaml = try String(contentsOfFile: configPath, encoding: .utf8)
+        let changed = change(yaml)
+        guard changed != yaml else { throw TestFailure("editConfig changed nothing") }
+        try changed.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
     deinit {
         forceStop()
         if ProcessInfo.processInfo.environment["SY_KEEP"] == nil { try? FileManager.default.removeItem(atPath: root) }

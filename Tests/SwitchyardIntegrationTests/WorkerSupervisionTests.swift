@@ -57,6 +57,39 @@ final class WorkerSupervisionTests: XCTestCase {
         XCTAssertEqual(daemon.cli("stop").code, 0)
     }
 
+    /// SPEC §1: a worker that crashes while the generation before it still drains is
+    /// restarted with backoff, and the draining one finishes its stream meanwhile.
+    func testAWorkerKilledWhileItsPredecessorDrainsIsRestarted() throws {
+        let rig = try ProxyRig(provider: "codex")
+        // Shorter than the stream: the draining generation must not be taken for hung either.
+        try rig.daemon.editConfig { $0.replacingOccurrences(of: "heartbeat-timeout: 3s", with: "heartbeat-timeout: 1s") }
+        // The first call streams for 3.6 s after its first event; every later one answers at once.
+        try rig.addAccount("c1", api: ["slow_stream", "ok"], extra: ["stream_gap_ms": 600])
+        try rig.start()
+        let old = try rig.daemon.worker("codex")
+        let stream = BackgroundStream(url: try rig.base + "/v1/responses", body: DataPathTests.codexStream)
+        XCTAssertTrue(stream.waitForFirstChunk())
+        let restart = rig.daemon.cli("workers", "restart", "codex")
+        XCTAssertEqual(restart.code, 0, restart.stderr)
+        let new = try rig.daemon.worker("codex")
+        XCTAssertNotEqual(new.pid, old.pid)
+        XCTAssertEqual(try rig.daemon.workers().first { $0.pid == old.pid }?.state, "draining",
+                       "the kill must land while the old generation drains")
+        kill(new.pid, SIGKILL)
+        let answer = try XCTUnwrap(stream.finish())
+        XCTAssertNil(answer.error, answer.body)
+        XCTAssertTrue(answer.body.contains("event: response.completed"), "the old worker finished the stream: \(answer.body)")
+        let replaced = eventually(timeout: .seconds(10)) {
+            let row = try rig.daemon.worker("codex")
+            return row.pid != new.pid && row.pid != old.pid
+        }
+        XCTAssertTrue(replaced, "a new codex worker must be ready after the backoff\n\(rig.daemon.log())")
+        XCTAssertEqual(try rig.daemon.worker("codex").restarts, 1)
+        XCTAssertEqual(try Client.post(try rig.base + "/v1/responses", DataPathTests.codexStream).status, 200)
+        XCTAssertFalse(rig.daemon.log().contains("worker silent for heartbeat-timeout"), rig.daemon.log())
+        rig.stop()
+    }
+
     func testHostileInputOnWorkersSocketHarmsNothing() throws {
         let daemon = try TestDaemon()
         try daemon.startDaemon()
