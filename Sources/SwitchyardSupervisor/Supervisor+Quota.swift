@@ -80,9 +80,7 @@ extension Supervisor {
         var headers: [(String, String)] = []
         if let retryAfter = result.retryAfterSeconds { headers.append(("retry-after", String(retryAfter))) }
         let decision = FailureClassifier.classify(
-            source: .quota, provider: provider, status: result.httpStatus == 200 ? nil : result.httpStatus,
-            headers: headers, body: body,
-            transportError: result.error ?? (result.httpStatus == 200 ? "malformed usage response" : nil), now: now)
+            source: .quota, provider: provider, status: result.httpStatus, headers: headers, body: body, transportError: result.error, now: now)
         switch decision {
         case .quotaUnavailable(let message):
             // Organization policy or a missing scope: recorded, no backoff, no failure (§6.3).

@@ -313,9 +313,7 @@ extension Supervisor {
         var headers: [(String, String)] = []
         if let retryAfter = result.retryAfterSeconds { headers.append(("retry-after", String(retryAfter))) }
         let decision = FailureClassifier.classify(
-            source: .refresh, provider: provider, status: result.httpStatus == 200 ? nil : result.httpStatus,
-            headers: headers, body: body,
-            transportError: result.error ?? (result.httpStatus == 200 ? "malformed token response" : nil), now: now)
+            source: .refresh, provider: provider, status: result.httpStatus, headers: headers, body: body, transportError: result.error, now: now)
         return refreshFailed(account, decision: decision, now: now)
     }
 

@@ -110,6 +110,22 @@ final class RefreshLifecycleTests: XCTestCase {
         XCTAssertEqual(daemon.cli("stop").code, 0)
     }
 
+    /// A token endpoint answering 200 with a body that is no token response is a transient
+    /// failure named for what it is (SPEC §6.2), not a network error.
+    func testAMalformedTokenResponseBacksOffAndSaysSo() throws {
+        let sim = try Simulator()
+        try simAccount(sim, provider: "codex", id: "m1", refresh: "malformed")
+        let daemon = try installation(sim, providers: ["codex"])
+        try daemon.writeAccount(id: "codex-000000000001", provider: "codex", refreshToken: "m1-rt-0", accessToken: "m1-at-0")
+        try daemon.startDaemon()
+        XCTAssertTrue(eventually { try daemon.readAccount("codex-000000000001")["refresh_status"] as? String == "failing" }, daemon.log())
+        let stored = try daemon.readAccount("codex-000000000001")
+        XCTAssertEqual(stored["refresh_message"] as? String, "malformed response (HTTP 200)")
+        XCTAssertNotEqual(stored["disabled"] as? Bool, true)
+        XCTAssertNil(stored["last_refreshed_at"], "not a successful refresh")
+        XCTAssertEqual(daemon.cli("stop").code, 0)
+    }
+
     func testConcurrencyBoundHoldsAtTheSimulator() throws {
         let sim = try Simulator(tokenLatency: "100ms")
         let daemon = try installation(sim, providers: ["codex"], extra: "refresh-concurrency: 4\n")
