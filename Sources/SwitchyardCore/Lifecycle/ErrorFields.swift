@@ -23,6 +23,9 @@ public struct ErrorFields: Sendable, Equatable {
     /// The first non-empty of `error.message`, `error_description`, `message`, a prose
     /// `error` string, `detail`. Raw upstream text: sanitize before showing it.
     public var message: String?
+    /// The other non-empty ones of those, in that order: the deactivation phrases of SPEC §6.1
+    /// are looked for in every message field, not only the first.
+    public var otherMessages: [String] = []
     /// Google's `error.status` as sent, e.g. `RESOURCE_EXHAUSTED`.
     public var googleStatus: String?
     /// Google's `details[].reason` (ErrorInfo) as sent, e.g. `QUOTA_EXHAUSTED`.
@@ -126,9 +129,11 @@ extension ErrorFields {
                 errorObject?["message"]?.stringValue, root["error_description"]?.stringValue,
                 root["message"]?.stringValue, proseError, detail,
             ] {
-                if let candidate, !candidate.isEmpty {
+                guard let candidate, !candidate.isEmpty else { continue }
+                if fields.message == nil {
                     fields.message = candidate
-                    break
+                } else if candidate != fields.message {
+                    fields.otherMessages.append(candidate)
                 }
             }
         }

@@ -103,7 +103,7 @@ struct FailureInput {
         self.fields = fields
         self.transportError = transportError
         self.now = now
-        self.lowercasedMessage = fields.message?.lowercased()
+        self.lowercasedMessage = fields.message.map { ([$0] + fields.otherMessages).joined(separator: "\n").lowercased() }
     }
 
     /// The first value of header `name` (given lowercased), matched case-insensitively.

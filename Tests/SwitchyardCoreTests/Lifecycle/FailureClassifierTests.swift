@@ -128,6 +128,9 @@ final class FailureClassifierTests: XCTestCase {
                 #"{"message":"\#(message)"}"#,
                 #"{"detail":"\#(message)"}"#,
                 #"{"error":"\#(message)"}"#,
+                // Behind another message field: every one is looked at.
+                #"{"error":{"type":"permission_error","message":"Forbidden"},"error_description":"\#(message)"}"#,
+                #"{"message":"Request failed","detail":"\#(message)"}"#,
             ]
             for body in bodies {
                 for source in FailureSource.allCases {
@@ -136,7 +139,9 @@ final class FailureClassifierTests: XCTestCase {
                         guard case .permanent(.deactivated, _, let text) = decision else {
                             return XCTFail("\(source) \(status) \(body): \(decision)")
                         }
-                        XCTAssertTrue(text.contains(message), text)
+                        // The text is the first message field's: the phrase's own where it is first.
+                        let first = body.contains("Forbidden") ? "Forbidden" : body.contains("Request failed") ? "Request failed" : message
+                        XCTAssertTrue(text.contains(first), text)
                     }
                 }
             }
