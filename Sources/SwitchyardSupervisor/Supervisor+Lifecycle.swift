@@ -127,6 +127,7 @@ extension Supervisor {
         quotas.planner.update(interval: newConfig.quotaInterval)
         if leadChanged || intervalChanged { scheduleAllRefreshes() }
         wakeRefreshLoop()
+        managementAccess.replace(ManagementAccess(key: newConfig.management.key))
         LogDestination.configure(
             level: Logger.Level(configName: newConfig.log.level.rawValue) ?? .info,
             format: LineLogHandler.Format(rawValue: newConfig.log.format.rawValue) ?? .text)

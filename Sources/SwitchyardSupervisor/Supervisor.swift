@@ -25,6 +25,8 @@ public actor Supervisor {
     let logger = Logger(label: "supervisor")
     let startedAt = ContinuousClock.now
     var managementAddress: String?
+    /// Read by every management request; `reload` replaces it (`management.key` is L).
+    nonisolated let managementAccess: ManagementAccessBox
 
     var accounts: [String: Account] = [:]
     var problems: [StoreProblem] = []
@@ -54,6 +56,7 @@ public actor Supervisor {
         self.store = store
         self.executablePath = executablePath
         self.logFile = logFile
+        managementAccess = ManagementAccessBox(ManagementAccess(key: config.management.key))
         (shutdownStream, shutdownRequests) = AsyncStream<String>.makeStream()
         (refreshWakeUps, refreshWake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         refreshing = RefreshState(planner: RefreshPlanner(

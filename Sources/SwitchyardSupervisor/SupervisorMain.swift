@@ -89,7 +89,7 @@ public enum SupervisorMain {
             control = try await ControlServer.start(path: directory.controlSocket, supervisor: supervisor, logger: logger)
             let listen = config.management.listen
             management = try await ManagementServer.start(
-                host: listen.host, port: listen.port, key: config.management.key ?? "", supervisor: supervisor, logger: logger)
+                host: listen.host, port: listen.port, supervisor: supervisor, logger: logger)
             await supervisor.setManagementAddress(management.address)
         } catch {
             unlink(directory.pidFile)

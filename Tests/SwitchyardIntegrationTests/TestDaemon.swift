@@ -163,8 +163,8 @@ final class TestDaemon {
 
     // MARK: - HTTP
 
-    func get(_ url: String) throws -> (status: Int, body: String) {
-        let response = try CurlEasyClient().perform(HTTPRequest(url: url, timeout: .seconds(10)))
+    func get(_ url: String, headers: [(name: String, value: String)] = []) throws -> (status: Int, body: String) {
+        let response = try CurlEasyClient().perform(HTTPRequest(url: url, headers: headers, timeout: .seconds(10)))
         return (response.status, String(decoding: response.body, as: UTF8.self))
     }
 }
