@@ -155,6 +155,9 @@ extension Supervisor {
     }
 
     func requestShutdown(_ reason: String) {
+        if stopReason == nil { stopReason = reason }
+        // A start still waiting for its workers gives up now rather than after they are ready.
+        for slot in slots.values { resolveAcceptWaiters(slot, .failure(.failed("stopped by \(reason)"))) }
         shutdownRequests.yield(reason)
     }
 }

@@ -33,6 +33,8 @@ public actor Supervisor {
     var slots: [Provider: ProviderSlot] = [:]
     var unknownMessages = 0
     var shuttingDown = false
+    /// Why a stop was asked for (SIGTERM, `switchyard stop`), once it was.
+    var stopReason: String?
     var pingSequence: UInt64 = 0
     var lastPing = ContinuousClock.now
     var exitWaiters: [CheckedContinuation<Void, Never>] = []
