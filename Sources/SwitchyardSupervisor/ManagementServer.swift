@@ -18,21 +18,25 @@ enum ManagementServer {
         func stop() async { await group.triggerGracefulShutdown() }
     }
 
-    /// Starts serving and returns once it listens.
-    static func start(host: String, port: Int, key: String, supervisor: Supervisor, logger: Logger) async throws -> Running {
+    /// Starts serving and returns once it listens. The key is read from `supervisor.managementAccess`
+    /// on every request, so `reload` changes it without a restart.
+    static func start(host: String, port: Int, supervisor: Supervisor, logger: Logger) async throws -> Running {
         let router = Router()
+        // Before any route: router middleware wraps only the routes added after it, and the
+        // key check must also guard the paths no route matches.
+        router.add(middleware: ManagementErrorMiddleware())
+        router.add(middleware: ManagementKeyMiddleware(box: supervisor.managementAccess))
         router.get("/healthz") { _, _ in #"{"status":"ok"}"# }
         let api = router.group("v0")
-        if !key.isEmpty { api.add(middleware: BearerKeyMiddleware(key: key)) }
-        api.get("status") { _, _ in try await json(supervisor.handle(.init(command: .status))) }
-        api.get("workers") { _, _ in try await json(supervisor.handle(.init(command: .workersList))) }
+        api.get("status") { _, _ in await json(supervisor.handle(.init(command: .status))) }
+        api.get("workers") { _, _ in await json(supervisor.handle(.init(command: .workersList))) }
         api.get("accounts") { request, _ in
-            try await json(supervisor.handle(.init(
+            await json(supervisor.handle(.init(
                 command: .accountsList, provider: request.uri.queryParameters["provider"].map(String.init),
                 state: request.uri.queryParameters["state"].map(String.init))))
         }
         api.get("accounts/:id") { _, context in
-            try await json(supervisor.handle(.init(command: .accountsShow, id: context.parameters.get("id"))))
+            await json(supervisor.handle(.init(command: .accountsShow, id: context.parameters.get("id"))))
         }
         let (bound, boundContinuation) = AsyncStream<String>.makeStream()
         let app = Application(
@@ -56,36 +60,15 @@ enum ManagementServer {
         return Running(address: address, group: group)
     }
 
-    private static func json(_ response: ControlResponse) throws -> Response {
+    private static func json(_ response: ControlResponse) -> Response {
+        guard !response.ok else { return ManagementResponse.json(.ok, response.result ?? .object([:])) }
         let status: HTTPResponse.Status
-        let body: JSONValue
-        if response.ok {
-            status = .ok
-            body = response.result ?? .object([:])
-        } else {
-            switch response.code {
-            case "not_found": status = .notFound
-            case "conflict": status = .conflict
-            case "invalid_request": status = .badRequest
-            default: status = .internalServerError
-            }
-            body = .object(["error": .object(["code": .string(response.code ?? "failed"), "message": .string(response.error ?? "")])])
+        switch response.code {
+        case "not_found": status = .notFound
+        case "conflict": status = .conflict
+        case "invalid_request": status = .badRequest
+        default: status = .internalServerError
         }
-        let data = (try? JSONEncoder().encode(body)) ?? Data()
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-/// `Authorization: Bearer <management.key>`, compared in constant time.
-struct BearerKeyMiddleware<Context: RequestContext>: RouterMiddleware {
-    let key: String
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
-        guard constantTimeEquals(presented, key) else {
-            let body = #"{"error":{"code":"unauthorized","message":"missing or wrong management key"}}"#
-            return Response(status: .unauthorized, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
-        }
-        return try await next(request, context)
+        return ManagementResponse.error(status, code: response.code ?? "failed", message: response.error ?? "")
     }
 }

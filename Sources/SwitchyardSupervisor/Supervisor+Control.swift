@@ -88,15 +88,17 @@ public enum AccountListing {
         return provider
     }
 
+    public static func state(_ name: String?) throws(ControlError) -> AccountState? {
+        guard let name else { return nil }
+        guard let state = AccountState(rawValue: name) else {
+            throw .invalid("unknown state \(name) (expected active, cooling, expired, failing or disabled)")
+        }
+        return state
+    }
+
     public static func filter(_ accounts: [Account], provider: String?, state: String?, now: Int64) throws(ControlError) -> [Account] {
         let wantedProvider = try self.provider(provider)
-        var wantedState: AccountState?
-        if let state {
-            guard let parsed = AccountState(rawValue: state) else {
-                throw .invalid("unknown state \(state) (expected active, cooling, expired, failing or disabled)")
-            }
-            wantedState = parsed
-        }
+        let wantedState = try self.state(state)
         return accounts
             .filter { wantedProvider == nil || $0.provider == wantedProvider }
             .filter { wantedState == nil || $0.state(now: now) == wantedState }

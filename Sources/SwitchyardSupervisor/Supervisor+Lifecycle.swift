@@ -122,6 +122,7 @@ extension Supervisor {
         quotas.planner.update(interval: newConfig.quotaInterval)
         if leadChanged || intervalChanged { scheduleAllRefreshes() }
         wakeRefreshLoop()
+        managementAccess.replace(ManagementAccess(key: newConfig.management.key))
         LogDestination.configure(
             level: Logger.Level(configName: newConfig.log.level.rawValue) ?? .info,
             format: LineLogHandler.Format(rawValue: newConfig.log.format.rawValue) ?? .text)
@@ -149,6 +150,9 @@ extension Supervisor {
     }
 
     func requestShutdown(_ reason: String) {
+        if stopReason == nil { stopReason = reason }
+        // A start still waiting for its workers gives up now rather than after they are ready.
+        for slot in slots.values { resolveAcceptWaiters(slot, .failure(.failed("stopped by \(reason)"))) }
         shutdownRequests.yield(reason)
     }
 }

@@ -205,7 +205,8 @@ extension Supervisor {
     }
 
     func waitForAccepting(_ slot: ProviderSlot) async -> Result<Void, ControlError> {
-        await withCheckedContinuation { slot.acceptWaiters.append($0) }
+        if let stopReason { return .failure(.failed("stopped by \(stopReason)")) }
+        return await withCheckedContinuation { slot.acceptWaiters.append($0) }
     }
 
     func resolveAcceptWaiters(_ slot: ProviderSlot, _ result: Result<Void, ControlError>) {

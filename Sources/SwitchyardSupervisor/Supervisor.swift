@@ -25,12 +25,16 @@ public actor Supervisor {
     let logger = Logger(label: "supervisor")
     let startedAt = ContinuousClock.now
     var managementAddress: String?
+    /// Read by every management request; `reload` replaces it (`management.key` is L).
+    nonisolated let managementAccess: ManagementAccessBox
 
     var accounts: [String: Account] = [:]
     var problems: [StoreProblem] = []
     var slots: [Provider: ProviderSlot] = [:]
     var unknownMessages = 0
     var shuttingDown = false
+    /// Why a stop was asked for (SIGTERM, `switchyard stop`), once it was.
+    var stopReason: String?
     var pingSequence: UInt64 = 0
     var lastPing = ContinuousClock.now
     var exitWaiters: [CheckedContinuation<Void, Never>] = []
@@ -54,6 +58,7 @@ public actor Supervisor {
         self.store = store
         self.executablePath = executablePath
         self.logFile = logFile
+        managementAccess = ManagementAccessBox(ManagementAccess(key: config.management.key))
         (shutdownStream, shutdownRequests) = AsyncStream<String>.makeStream()
         (refreshWakeUps, refreshWake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         refreshing = RefreshState(planner: RefreshPlanner(

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Logging
 import SwitchyardConfig
@@ -17,6 +16,7 @@ public enum SupervisorMain {
     public enum Mode: Sendable { case foreground, daemonChild }
 
     public static func run(configPath: String, mode: Mode) async -> Int32 {
+        let signals = SignalRelay { reason in if mode == .daemonChild { report("error: \(reason)") } }
         umask(0o077)
         let config: SwitchyardConfig
         do {
@@ -40,10 +40,12 @@ public enum SupervisorMain {
         let lock: SupervisorLock
         do {
             lock = try SupervisorLock.acquire(directory)
+            signals.ownPIDFile(directory.pidFile)
             try lock.writePIDFile(directory)
         } catch {
             return fail(mode, "\(error)")
         }
+        logger.info("supervisor starting", metadata: ["pid": "\(getpid())"])
         if geteuid() == 0 { logger.warning("running as root; a dedicated user is safer") }
         let files = FileDescriptorLimit.raiseToHardLimit()
         if files.after < 4096 {
@@ -51,7 +53,7 @@ public enum SupervisorMain {
         }
         do {
             let supervisor = try await prepare(config: config, configPath: configPath, directory: directory, logFile: logFile)
-            return await serve(supervisor, config: config, directory: directory, mode: mode, lock: lock, logger: logger)
+            return await serve(supervisor, config: config, directory: directory, mode: mode, signals: signals, lock: lock, logger: logger)
         } catch {
             unlink(directory.pidFile)
             return fail(mode, "\(error)")
@@ -79,19 +81,21 @@ public enum SupervisorMain {
     }
 
     private static func serve(_ supervisor: Supervisor, config: SwitchyardConfig, directory: StateDirectory,
-                              mode: Mode, lock: SupervisorLock, logger: Logger) async -> Int32 {
-        let signals = SignalRelay(supervisor: supervisor)
-        let hub: UnixLineServer
-        let control: UnixLineServer
+                              mode: Mode, signals: SignalRelay, lock: SupervisorLock, logger: Logger) async -> Int32 {
+        signals.attach(supervisor)
+        var hub: UnixLineServer?
+        var control: UnixLineServer?
         let management: ManagementServer.Running
         do {
             hub = try await WorkerHub.start(path: directory.workersSocket, supervisor: supervisor, logger: logger)
             control = try await ControlServer.start(path: directory.controlSocket, supervisor: supervisor, logger: logger)
             let listen = config.management.listen
             management = try await ManagementServer.start(
-                host: listen.host, port: listen.port, key: config.management.key ?? "", supervisor: supervisor, logger: logger)
+                host: listen.host, port: listen.port, supervisor: supervisor, logger: logger)
             await supervisor.setManagementAddress(management.address)
         } catch {
+            await hub?.close()
+            await control?.close()
             unlink(directory.pidFile)
             return fail(mode, "\(error)")
         }
@@ -103,7 +107,27 @@ public enum SupervisorMain {
         }
         let watcher = Task { await supervisor.watchAccountsDirectory() }
         let refresher = Task { await supervisor.runRefreshLoop(wakeUps: supervisor.refreshWakeUps) }
-        var exitCode: Int32 = 0
+        let (startFailure, exitCode) = await runUntilStop(supervisor, mode: mode, logger: logger)
+        await supervisor.shutdown()
+        await supervisor.store.removeSpares()
+        ticker.cancel()
+        watcher.cancel()
+        refresher.cancel()
+        await management.stop()
+        await hub?.close()
+        await control?.close()
+        unlink(directory.pidFile)
+        withExtendedLifetime((signals, lock)) {}
+        logger.info("supervisor exited")
+        // Only now: the waiting `start --daemon` returns on this line, and by then nothing of
+        // this start may be left running (SPEC §2). The lock goes when the process exits.
+        if let startFailure, mode == .daemonChild { report("error: \(startFailure)") }
+        return exitCode
+    }
+
+    /// Starts the workers and, once all accept, serves until a stop is asked for. Returns why
+    /// the start failed, if it did, and the exit code.
+    private static func runUntilStop(_ supervisor: Supervisor, mode: Mode, logger: Logger) async -> (startFailure: String?, exitCode: Int32) {
         switch await supervisor.startWorkers() {
         case .success:
             logger.info("supervisor ready", metadata: ["pid": "\(getpid())"])
@@ -111,23 +135,16 @@ public enum SupervisorMain {
             var reasons = supervisor.shutdownStream.makeAsyncIterator()
             let reason = await reasons.next() ?? "end"
             logger.info("stopping", metadata: ["reason": "\(reason)"])
+            return (nil, 0)
         case .failure(let error):
+            // A stop asked for while the workers started ends the start, and is still a stop.
+            if let reason = await supervisor.stopReason {
+                logger.info("stopping during start-up", metadata: ["reason": "\(reason)"])
+                return ("stopped by \(reason) during start-up", 0)
+            }
             logger.error("start failed: \(error)")
-            if mode == .daemonChild { report("error: \(error)") }
-            exitCode = 1
+            return ("\(error)", 1)
         }
-        await supervisor.shutdown()
-        await supervisor.store.removeSpares()
-        ticker.cancel()
-        watcher.cancel()
-        refresher.cancel()
-        await management.stop()
-        await hub.close()
-        await control.close()
-        unlink(directory.pidFile)
-        withExtendedLifetime((signals, lock)) {}
-        logger.info("supervisor exited")
-        return exitCode
     }
 
     private static func fail(_ mode: Mode, _ reason: String) -> Int32 {
@@ -141,7 +158,7 @@ public enum SupervisorMain {
 
     /// The daemon child's one status line to its waiting parent; afterwards stdout points at
     /// /dev/null so a later stray write cannot SIGPIPE the daemon.
-    private static func report(_ line: String) {
+    static func report(_ line: String) {
         var text = line + "\n"
         text.withUTF8 { _ = write(1, $0.baseAddress, $0.count) }
         let devNull = open("/dev/null", O_WRONLY)
@@ -152,27 +169,4 @@ public enum SupervisorMain {
     }
 
     private static func reportReady() { report("ready") }
-}
-
-/// SIGTERM/SIGINT → drain and exit; SIGHUP → reload; SIGUSR1 → reopen the log.
-/// Unchecked Sendable: the sources are only kept alive here, never touched after `init`.
-final class SignalRelay: @unchecked Sendable {
-    private let sources: [any DispatchSourceSignal]
-
-    init(supervisor: Supervisor) {
-        var sources: [any DispatchSourceSignal] = []
-        func relay(_ number: Int32, _ action: @escaping @Sendable () async -> Void) {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number)
-            source.setEventHandler { Task { await action() } }
-            source.resume()
-            sources.append(source)
-        }
-        relay(SIGTERM) { await supervisor.requestShutdown("SIGTERM") }
-        relay(SIGINT) { await supervisor.requestShutdown("SIGINT") }
-        relay(SIGHUP) { _ = await supervisor.reload() }
-        relay(SIGUSR1) { await supervisor.reopenLog() }
-        signal(SIGPIPE, SIG_IGN)
-        self.sources = sources
-    }
 }

@@ -20,6 +20,7 @@ struct AccountsCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOption
 
         func run() async throws {
+            try checkFilters(provider: provider, state: state)
             let request = ControlRequest(command: .accountsList, provider: provider, state: state)
             let result = try await perform(request, options: options)
             if json { return printJSON(result) }
@@ -58,6 +59,7 @@ struct AccountsCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOption
 
         func run() async throws {
+            try checkFilters(provider: provider)
             var files: [ImportFile] = []
             for path in paths {
                 guard let data = FileManager.default.contents(atPath: path) else {
@@ -116,6 +118,17 @@ struct AccountsCommand: AsyncParsableCommand {
         func run() async throws {
             _ = try await perform(ControlRequest(command: .accountsRemove, id: id), options: options)
         }
+    }
+}
+
+/// A bad option value is the caller's mistake (exit 2, SPEC §2), told before anything is sent
+/// or read; the same check in the supervisor would make it a failure (exit 1).
+private func checkFilters(provider: String?, state: String? = nil) throws(CLIError) {
+    do {
+        _ = try AccountListing.provider(provider)
+        _ = try AccountListing.state(state)
+    } catch {
+        throw .usage(error.description)
     }
 }
 

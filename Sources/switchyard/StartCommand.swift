@@ -42,25 +42,24 @@ struct StartCommand: AsyncParsableCommand {
         }
         var platform = PlatformOptions()
         platform.createSession = true
-        _ = try await Subprocess.run(
+        let outcome = try await Subprocess.run(
             .path(FilePath("/proc/self/exe")),
             arguments: Arguments(executablePathOverride: "switchyard", remainingValues: ["start", "--daemon-child", "--config", options.path]),
             platformOptions: platform,
             input: .none,
             output: .sequence,
             error: .discarded
-        ) { execution in
+        ) { execution -> String? in
             for try await line in execution.standardOutput.strings() {
                 let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
                 if text == "ready" { Glibc.exit(0) }
-                if text.hasPrefix("error: ") {
-                    printError("switchyard: " + text.dropFirst(7))
-                    Glibc.exit(1)
-                }
+                if text.hasPrefix("error: ") { return String(text.dropFirst(7)) }
             }
-            printError("switchyard: the supervisor exited during start-up; see \(directory.logFile)")
-            Glibc.exit(1)
+            return nil
         }
+        // `run` has waited for the child to exit: a failed start leaves no lock holder, socket
+        // or worker behind once this returns (SPEC §2), and a second start can follow at once.
+        printError("switchyard: " + (outcome.closureResult ?? "the supervisor exited during start-up; see \(directory.logFile)"))
         Glibc.exit(1)
     }
 

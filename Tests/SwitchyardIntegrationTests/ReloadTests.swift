@@ -65,5 +65,17 @@ final class ReloadTests: XCTestCase {
         XCTAssertEqual(daemon.cli("workers", "restart").code, 2)
         XCTAssertEqual(daemon.cli("frobnicate").code, 2)
         XCTAssertEqual(daemon.cli("workers", "restart", "nosuch").code, 2)
+        // The parser's own usage errors come with the usage text; a missing PATH is one.
+        XCTAssertEqual(daemon.cli("accounts", "import").code, 2)
+        let badValues = [
+            ["accounts", "list", "--state", "nosuch"], ["accounts", "list", "--provider", "nosuch"],
+            ["accounts", "import", "x.json", "--provider", "nosuch"],
+        ]
+        for words in badValues {
+            let run = daemon.cli(words)
+            XCTAssertEqual(run.code, 2, "\(words): \(run.stderr)")
+            XCTAssertEqual(run.stderr.split(separator: "\n").count, 1, run.stderr)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: daemon.accountsDir), "a usage error touches nothing")
     }
 }

@@ -79,8 +79,40 @@ final class SupervisorLifecycleTests: XCTestCase {
         let run = daemon.cli("start", "--daemon")
         XCTAssertEqual(run.code, 1)
         XCTAssertTrue(run.stderr.contains(taken), run.stderr)
-        XCTAssertNil(daemon.supervisorPID.flatMap { isAlive($0) ? $0 : nil }, "nothing may be left running")
+        assertNothingLeft(daemon)
         XCTAssertEqual(blocker.cli("stop").code, 0)
+        // The cause gone, a second start works at once: no half-dead first one holds the lock.
+        try daemon.startDaemon()
+        XCTAssertEqual(daemon.cli("stop").code, 0)
+    }
+
+    /// The management port fails after the control and worker sockets exist: they go too.
+    func testDaemonStartFailsCleanlyWhenTheManagementPortIsTaken() throws {
+        let blocker = try TestDaemon(providers: ["codex"])
+        try blocker.startDaemon()
+        let taken = try XCTUnwrap(blocker.status()["management"] as? String)
+        let daemon = try TestDaemon(providers: ["codex"])
+        var yaml = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
+        yaml = yaml.replacingOccurrences(of: "management:\n  listen: 127.0.0.1:0", with: "management:\n  listen: \(taken)")
+        try yaml.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        let run = daemon.cli("start", "--daemon")
+        XCTAssertEqual(run.code, 1)
+        XCTAssertFalse(run.stderr.isEmpty)
+        assertNothingLeft(daemon)
+        for socket in ["control.sock", "workers.sock"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: daemon.stateDir + "/" + socket), socket)
+        }
+        XCTAssertEqual(blocker.cli("stop").code, 0)
+    }
+
+    /// Checked the moment `start --daemon` has returned, without waiting: SPEC §2's "nothing
+    /// left running" holds by then.
+    private func assertNothingLeft(_ daemon: TestDaemon, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertFalse(daemon.lockHeld(), "the lock must be free", file: file, line: line)
+        let pids = daemon.loggedSupervisorPIDs()
+        XCTAssertEqual(pids.count, 1, daemon.log(), file: file, line: line)
+        XCTAssertFalse(pids.contains(where: isAlive), "the supervisor must have exited", file: file, line: line)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: daemon.stateDir + "/switchyard.pid"), file: file, line: line)
     }
 
     func testStalePIDFileDoesNotBlockAStart() throws {

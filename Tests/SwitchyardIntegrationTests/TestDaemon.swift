@@ -98,6 +98,26 @@ final class TestDaemon {
     }
 
     func cli(_ words: [String], environment: [String: String] = [:]) -> Run {
+        do { return try launch(words, environment: environment).finish() } catch { return Run(code: -1, stdout: "", stderr: "\(error)") }
+    }
+
+    /// A CLI command still running, for tests that act while it waits (e.g. signals during a start).
+    struct Launched {
+        let process: Process
+        let out: Pipe
+        let err: Pipe
+
+        func finish() -> Run {
+            // Read both pipes before waiting, so a chatty command cannot fill a pipe and block.
+            let outData = out.fileHandleForReading.readDataToEndOfFile()
+            let errData = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return Run(code: process.terminationStatus,
+                       stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        }
+    }
+
+    func launch(_ words: [String], environment: [String: String] = [:]) throws -> Launched {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = words + ["--config", configPath]
@@ -106,13 +126,8 @@ final class TestDaemon {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return Run(code: -1, stdout: "", stderr: "\(error)") }
-        // Read both pipes before waiting, so a chatty command cannot fill a pipe and block.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(code: process.terminationStatus,
-                   stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        try process.run()
+        return Launched(process: process, out: out, err: err)
     }
 
     func startDaemon(environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws {
@@ -162,6 +177,24 @@ final class TestDaemon {
         return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    /// Whether some process holds `switchyard.lock`, i.e. a supervisor of this state-dir is alive.
+    func lockHeld() -> Bool {
+        let fd = open(stateDir + "/switchyard.lock", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return true }
+        flock(fd, LOCK_UN)
+        return false
+    }
+
+    /// Every supervisor pid the log names ("supervisor starting pid=N"), oldest first; a failed
+    /// start leaves no pid file to read it from.
+    func loggedSupervisorPIDs() -> [Int32] {
+        log().split(separator: "\n").filter { $0.contains("supervisor: supervisor starting") }.compactMap { line in
+            line.split(separator: " ").first { $0.hasPrefix("pid=") }.flatMap { Int32($0.dropFirst(4)) }
+        }
+    }
+
     /// Kills whatever this installation left running (a test that failed half-way).
     func forceStop() {
         let pids = ((try? workers()) ?? []).map(\.pid)
@@ -171,8 +204,8 @@ final class TestDaemon {
 
     // MARK: - HTTP
 
-    func get(_ url: String) throws -> (status: Int, body: String) {
-        let response = try CurlEasyClient().perform(HTTPRequest(url: url, timeout: .seconds(10)))
+    func get(_ url: String, headers: [(name: String, value: String)] = []) throws -> (status: Int, body: String) {
+        let response = try CurlEasyClient().perform(HTTPRequest(url: url, headers: headers, timeout: .seconds(10)))
         return (response.status, String(decoding: response.body, as: UTF8.self))
     }
 }
