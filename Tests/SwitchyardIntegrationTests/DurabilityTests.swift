@@ -55,7 +55,7 @@ final class DurabilityTests: XCTestCase {
         // The store is written before the acknowledgement that lets the worker delete its
         // record: the last records go a moment after the last file shows its new token.
         let pending = { try FileManager.default.contentsOfDirectory(atPath: daemon.stateDir + "/pending").filter { $0.hasSuffix(".json") } }
-        XCTAssertTrue(eventually { try pending().isEmpty }, "pending/ ends empty: \(try pending())")
+        XCTAssertTrue(eventually { try pending().isEmpty }, "pending/ ends empty: \((try? pending()) ?? [])")
         // The killed supervisors' spares (old account versions, blanked) are gone; only the
         // running one's may be there, and it deletes them when it stops.
         let running = try XCTUnwrap(daemon.supervisorPID)
