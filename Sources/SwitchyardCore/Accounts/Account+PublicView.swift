@@ -9,6 +9,10 @@ extension Account {
         for field in AccountField.allCases where field.isSecret {
             members.removeValue(forKey: field.rawValue)
         }
+        if var quota, !quota.otherMembers.isEmpty {
+            quota.otherMembers = [:]  // A shows no unknown fields, nested ones included
+            members[AccountField.quota.rawValue] = quota.jsonValue
+        }
         if let proxyURL {
             members[AccountField.proxyURL.rawValue] = .string(Self.maskedProxyURL(proxyURL))
         }

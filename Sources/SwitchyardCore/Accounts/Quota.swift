@@ -11,6 +11,9 @@ public struct Quota: Sendable, Hashable, Codable {
     public var message: String?
     /// When the scheduler means to read it next (Unix seconds).
     public var nextCheckAt: Int64?
+    /// Members of the quota object Switchyard does not know, kept as they are on every
+    /// rewrite (SPEC §5). The windows themselves are replaced by each reading.
+    public var otherMembers: [String: JSONValue] = [:]
 
     public init(
         checkedAt: Int64? = nil, windows: [QuotaWindow] = [], status: String? = nil,
@@ -71,9 +74,11 @@ public struct QuotaWindow: Sendable, Hashable, Codable {
 // MARK: - JSON form (one definition, used by Codable and by the account file codec)
 
 extension Quota {
+    static let knownMembers: Set<String> = ["windows", "checked_at", "status", "message", "next_check_at"]
+
     /// Reads the account-file form; nil when a member has the wrong type or a window is
-    /// malformed. Missing `windows` means none; members it does not know are ignored
-    /// (the quota object is Switchyard's own, rewritten whole on every reading).
+    /// malformed. Missing `windows` means none; members it does not know are kept in
+    /// `otherMembers`. A window is a reading and is replaced whole by the next one.
     init?(jsonValue: JSONValue) {
         guard case .object(let members) = jsonValue else { return nil }
         var windows: [QuotaWindow] = []
@@ -93,10 +98,12 @@ extension Quota {
         self.init(
             checkedAt: checkedAt, windows: windows, status: status, message: message,
             nextCheckAt: nextCheckAt)
+        otherMembers = members.filter { !Self.knownMembers.contains($0.key) }
     }
 
     var jsonValue: JSONValue {
-        var members: [String: JSONValue] = ["windows": .array(windows.map(\.jsonValue))]
+        var members = otherMembers
+        members["windows"] = .array(windows.map(\.jsonValue))
         if let checkedAt { members["checked_at"] = .int(checkedAt) }
         if let status { members["status"] = .string(status) }
         if let message { members["message"] = .string(message) }

@@ -112,11 +112,25 @@ public enum AccountLifecycle {
     /// when the provider gave none). Gemini windows are per-model buckets: the account
     /// cools only when every bucket is exhausted; otherwise the exhausted models' windows
     /// are what make requests for those models skip the account.
+    ///
+    /// A model the API itself reported exhausted (a 429, `applyCooldown`) stays exhausted
+    /// until its reset even when this reading does not show it so: usage endpoints lag
+    /// behind the API, and ending the cooldown early sends requests into more 429s.
     public static func applyQuotaReading(_ account: Account, windows: [QuotaWindow], now: Int64, nextCheck: Int64)
         -> Account
     {
         var account = account
-        account.quota = Quota(checkedAt: now, windows: windows, status: quotaOK, message: nil, nextCheckAt: nextCheck)
+        var windows = windows
+        for held in account.quota?.windows ?? [] {
+            guard let model = held.model, held.usedPercent >= 100, let resetsAt = held.resetsAt, resetsAt > now,
+                  !windows.contains(where: { $0.model == model && $0.usedPercent >= 100 })
+            else { continue }
+            windows.removeAll { $0.model == model }
+            windows.append(held)
+        }
+        var quota = Quota(checkedAt: now, windows: windows, status: quotaOK, message: nil, nextCheckAt: nextCheck)
+        quota.otherMembers = account.quota?.otherMembers ?? [:]
+        account.quota = quota
         let exhausted = windows.filter { $0.usedPercent >= 100 }
         let coolsAccount =
             account.provider == .gemini

@@ -180,6 +180,41 @@ final class AccountLifecycleTests: XCTestCase {
         XCTAssertNil(none.cooldownUntil)
     }
 
+    /// A model the API reported exhausted stays so until its reset, whatever a lagging usage
+    /// reading says; once the reset has passed, the reading is what counts again.
+    func testAnAPIModelExhaustionOutlivesALaggingReading() {
+        let gemini = Account(id: "gemini-0123456789ab", provider: .gemini, refreshToken: "rt")
+        let limited = AccountLifecycle.applyCooldown(gemini, until: now + 600, reason: "429", model: "gemini-2.5-pro")
+        let lagging = [
+            QuotaWindow(name: "gemini-2.5-pro", model: "gemini-2.5-pro", usedPercent: 20, resetsAt: now + 3600),
+            QuotaWindow(name: "gemini-2.5-flash", model: "gemini-2.5-flash", usedPercent: 10, resetsAt: now + 3600),
+        ]
+        let read = AccountLifecycle.applyQuotaReading(limited, windows: lagging, now: now + 60, nextCheck: now + 360)
+        let pro = read.quota?.windows.first { $0.model == "gemini-2.5-pro" }
+        XCTAssertEqual(pro?.usedPercent, 100)
+        XCTAssertEqual(pro?.resetsAt, now + 600)
+        XCTAssertEqual(read.quota?.windows.count, 2)
+        XCTAssertNil(read.cooldownUntil, "the other model is still usable")
+
+        let later = AccountLifecycle.applyQuotaReading(read, windows: lagging, now: now + 601, nextCheck: now + 900)
+        XCTAssertEqual(later.quota?.windows, lagging)
+    }
+
+    /// Members of the quota object Switchyard does not know survive a reading (SPEC §5) and
+    /// stay out of the public view.
+    func testUnknownQuotaMembersAreKept() throws {
+        var account = F.account
+        var quota = Quota(checkedAt: now - 600)
+        quota.otherMembers = ["note": .string("kept")]
+        account.quota = quota
+        let read = AccountLifecycle.applyQuotaReading(account, windows: [], now: now, nextCheck: now + 300)
+        XCTAssertEqual(read.quota?.otherMembers, ["note": .string("kept")])
+        let encoded = AccountFileCodec.encode(read)
+        XCTAssertTrue(String(decoding: encoded, as: UTF8.self).contains("\"note\""))
+        XCTAssertEqual(try AccountFileCodec.decode(encoded, fileName: "a.json").quota?.otherMembers, ["note": .string("kept")])
+        XCTAssertEqual(read.publicView(now: now)["quota"]?["note"], nil)
+    }
+
     /// Seed 002: a quota 403 records "unavailable" and arms no backoff of any kind.
     func testQuotaUnavailableArmsNoBackoff() {
         var read = AccountLifecycle.applyQuotaReading(
