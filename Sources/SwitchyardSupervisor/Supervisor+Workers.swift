@@ -144,8 +144,13 @@ extension Supervisor {
         case .outcome(let outcome):
             outcomeArrived(outcome, from: provider)
         case .unknown(let type):
-            unknownMessages += 1
-            logger.debug("ignoring unknown worker message", metadata: ["type": "\(type)"])
+            let count = unknownMessages.record(type)
+            let metadata: Logger.Metadata = ["type": "\(type)", "count": "\(count)", "provider": "\(provider.rawValue)"]
+            if count == 1 {
+                logger.warning("ignoring an unknown worker message type (a newer worker?); further ones are counted", metadata: metadata)
+            } else {
+                logger.debug("ignoring unknown worker message", metadata: metadata)
+            }
         default:
             break
         }

@@ -31,7 +31,7 @@ public actor Supervisor {
     var accounts: [String: Account] = [:]
     var problems: [StoreProblem] = []
     var slots: [Provider: ProviderSlot] = [:]
-    var unknownMessages = 0
+    var unknownMessages = UnknownMessageCounter()
     var shuttingDown = false
     /// Why a stop was asked for (SIGTERM, `switchyard stop`), once it was.
     var stopReason: String?

@@ -26,6 +26,7 @@ actor WorkerRuntime {
     private var pool: WorkerPool
     private var config: WorkerConfig?
     private var readySent = false
+    private var unknownMessages = UnknownMessageCounter()
     /// Set once the worker drains; the task ends with the process.
     private var draining: Task<Void, Never>?
 
@@ -107,7 +108,13 @@ actor WorkerRuntime {
             let account = routing.account(request.accountID)
             Task { [calls] in await calls.quota(request, account: account, config: config) }
         case .unknown(let type):
-            logger.debug("ignoring unknown message", metadata: ["type": "\(type)"])
+            let count = unknownMessages.record(type)
+            if count == 1 {
+                logger.warning("ignoring an unknown supervisor message type (a newer supervisor?); further ones are counted",
+                               metadata: ["type": "\(type)"])
+            } else {
+                logger.debug("ignoring unknown message", metadata: ["type": "\(type)", "count": "\(count)"])
+            }
         }
         if !readySent, config != nil, pool.isComplete {
             readySent = true
