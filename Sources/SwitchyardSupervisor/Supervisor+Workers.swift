@@ -105,6 +105,13 @@ extension Supervisor {
         for slot in slots.values {
             for generation in slot.generations where !generation.isConnected && !generation.exited {
                 if constantTimeEquals(generation.token, hello.token) {
+                    // The token names the child; a hello claiming another provider is a
+                    // confused or forged peer, and gets no accounts.
+                    guard hello.provider == slot.provider.rawValue else {
+                        logger.error("worker connection refused: its hello names another provider",
+                                     metadata: ["claimed_provider": "\(hello.provider)", "provider": "\(slot.provider.rawValue)"])
+                        return nil
+                    }
                     generation.outbox = outbox
                     generation.lastHeard = .now
                     if generation.pid == nil { generation.pid = hello.pid }
