@@ -84,6 +84,7 @@ let package = Package(
         .testTarget(name: "SwitchyardCurlTests", dependencies: ["SwitchyardCurl"]),
         // Black-box tests of the simulator binary (the dependency only makes sure it is built).
         .testTarget(name: "SwitchyardSimTests", dependencies: ["switchyard-sim"]),
+        .testTarget(name: "SwitchyardSupervisorTests", dependencies: ["SwitchyardSupervisor", "SwitchyardCore", "SwitchyardStore"]),
         .testTarget(name: "SwitchyardIntegrationTests", dependencies: ["SwitchyardCore", "SwitchyardCurl"]),
     ],
     swiftLanguageModes: [.v6]

@@ -11,6 +11,9 @@ import SwitchyardCore
 enum ManagementServer {
     /// A started management server.
     struct Running: Sendable {
+        /// The bound address as `host:port` (`[::1]:port` for IPv6): the address the listener
+        /// got, not the configured text, so `localhost` shows as the IP it resolved to and
+        /// port 0 as the real port.
         let address: String
         fileprivate let group: ServiceGroup
 
@@ -21,12 +24,14 @@ enum ManagementServer {
     /// Starts serving and returns once it listens. The key is read from `supervisor.managementAccess`
     /// on every request, so `reload` changes it without a restart.
     static func start(host: String, port: Int, supervisor: Supervisor, logger: Logger) async throws -> Running {
-        let router = Router()
+        let router = Router(context: ManagementRequestContext.self)
         // Before any route: router middleware wraps only the routes added after it, and the
         // key check must also guard the paths no route matches.
         router.add(middleware: ManagementErrorMiddleware())
-        router.add(middleware: ManagementKeyMiddleware(box: supervisor.managementAccess))
-        router.get("/healthz") { _, _ in #"{"status":"ok"}"# }
+        router.add(middleware: ManagementKeyMiddleware(
+            box: supervisor.managementAccess, throttle: ManagementThrottleBox(), logger: logger))
+        // JSON like every other answer here and like the workers' /healthz (SPEC §9).
+        router.get("/healthz") { _, _ in ManagementResponse.json(.ok, .object(["status": .string("ok")])) }
         let api = router.group("v0")
         api.get("status") { _, _ in await json(supervisor.handle(.init(command: .status))) }
         api.get("workers") { _, _ in await json(supervisor.handle(.init(command: .workersList))) }
@@ -43,8 +48,7 @@ enum ManagementServer {
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "switchyard"),
             onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? port
-                boundContinuation.yield(host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)")
+                boundContinuation.yield(boundAddress(channel.localAddress, host: host, port: port))
                 boundContinuation.finish()
             },
             logger: Logger(label: "management"))
@@ -58,6 +62,13 @@ enum ManagementServer {
             throw ListeningSocket.BindError.system("\(host):\(port)", "the management API did not start")
         }
         return Running(address: address, group: group)
+    }
+
+    /// `host:port` of the listener; the configured text only if the channel cannot say.
+    private static func boundAddress(_ local: SocketAddress?, host: String, port: Int) -> String {
+        let host = local?.ipAddress ?? host
+        let port = local?.port ?? port
+        return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
     private static func json(_ response: ControlResponse) -> Response {

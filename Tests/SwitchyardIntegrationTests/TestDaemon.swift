@@ -205,8 +205,13 @@ final class TestDaemon {
     // MARK: - HTTP
 
     func get(_ url: String, headers: [(name: String, value: String)] = []) throws -> (status: Int, body: String) {
-        let response = try CurlEasyClient().perform(HTTPRequest(url: url, headers: headers, timeout: .seconds(10)))
+        let response = try fetch(url, headers: headers)
         return (response.status, String(decoding: response.body, as: UTF8.self))
+    }
+
+    /// A GET with the whole response, headers included.
+    func fetch(_ url: String, headers: [(name: String, value: String)] = []) throws -> HTTPResponse {
+        try CurlEasyClient().perform(HTTPRequest(url: url, headers: headers, timeout: .seconds(10)))
     }
 }
 
