@@ -44,6 +44,31 @@ final class ReloadTests: XCTestCase {
         XCTAssertEqual(daemon.cli("stop").code, 0)
     }
 
+    /// SPEC §2/§3: `restart required` compares the file with what runs, not with the file read
+    /// last: reported again while the restart is pending, silent once the file is put back.
+    func testRestartRequiredIsMeasuredAgainstTheRunningConfig() throws {
+        let daemon = try TestDaemon(providers: ["claude"])
+        try daemon.startDaemon()
+        let before = try daemon.workers()
+        let running = "  claude:\n    enabled: true\n    listen: 127.0.0.1:0\n"
+        let moved = "  claude:\n    enabled: true\n    listen: 127.0.0.1:1\n"
+        try daemon.editConfig { $0.replacingOccurrences(of: running, with: moved) }
+
+        let first = daemon.cli("reload")
+        XCTAssertEqual(first.code, 0, first.stderr)
+        XCTAssertEqual(first.stderr, "restart required: providers.claude.listen\n")
+        let again = daemon.cli("reload")
+        XCTAssertEqual(again.code, 0, again.stderr)
+        XCTAssertEqual(again.stderr, "restart required: providers.claude.listen\n", "the restart is still needed")
+
+        try daemon.editConfig { $0.replacingOccurrences(of: moved, with: running) }
+        let restored = daemon.cli("reload")
+        XCTAssertEqual(restored.code, 0, restored.stderr)
+        XCTAssertEqual(restored.stderr, "", "the file says what runs again")
+        XCTAssertEqual(try daemon.workers(), before)
+        XCTAssertEqual(daemon.cli("stop").code, 0)
+    }
+
     func testConfigCheckAcceptsTheShippedConfig() throws {
         let daemon = try TestDaemon()
         let shipped = URL(fileURLWithPath: #filePath)
