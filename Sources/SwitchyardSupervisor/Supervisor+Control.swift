@@ -26,7 +26,9 @@ extension Supervisor {
             }
         case .stop:
             requestShutdown("switchyard stop")
-            return .success()
+            // The CLI waits drain-timeout + 10 s for the exit; the running value, since the
+            // file may have been changed, or broken, since the last reload.
+            return .success(.object(["drain_timeout_ms": .int(config.workers.drainTimeout.milliseconds)]))
         default:
             return await handleAccounts(request)
         }

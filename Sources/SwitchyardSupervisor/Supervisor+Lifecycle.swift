@@ -103,17 +103,18 @@ extension Supervisor {
     // MARK: - Reload (SIGHUP, `switchyard reload`)
 
     /// Re-reads the config file. Invalid → the running config stays and the reason is returned.
-    /// Live keys apply at once; restart-only keys are reported; a change of a provider's
-    /// upstream URLs or headers restarts that provider's worker by hand-over.
+    /// Live keys apply at once; restart-only keys keep their running values and each one the
+    /// file changes is reported (`ConfigReload`); a change of a provider's upstream URLs or
+    /// headers restarts that provider's worker by hand-over.
     func reload() -> Result<[String], ControlError> {
-        let newConfig: SwitchyardConfig
+        let reloaded: ConfigReload
         do {
-            newConfig = try ConfigFile.load(path: configPath)
+            reloaded = try ConfigReload(file: ConfigFile.load(path: configPath), running: config)
         } catch {
             logger.error("reload rejected; keeping the running config", metadata: ["reason": "\(error)"])
             return .failure(.invalid("config rejected: \(error)"))
         }
-        let changes = newConfig.changes(from: config)
+        let (newConfig, changes) = (reloaded.running, reloaded.changes)
         let leadChanged = newConfig.refreshLead != config.refreshLead
         config = newConfig
         refreshing.planner.update(

@@ -30,7 +30,7 @@ extension Supervisor {
             return
         }
         quotas.skippedLogged.remove(account.id)
-        quotas.planner.schedule(account)
+        quotas.planner.schedule(account, awaitingRefresh: quotas.retriedAfterRefresh.contains(account.id))
     }
 
     /// Runs every 250 ms from `tick` (quota reads are minutes apart; no finer timer needed).

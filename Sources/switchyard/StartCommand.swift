@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Subprocess
 import SwitchyardConfig
+import SwitchyardCore
 import SwitchyardSupervisor
 import SwitchyardWorker
 import SystemPackage
@@ -82,8 +83,10 @@ struct StopCommand: ParsableCommand {
 
     func run() throws {
         let directory = options.stateDirectory
-        _ = try options.request(.init(command: .stop))
-        let drain = (try? ConfigFile.load(path: options.path))?.workers.drainTimeout ?? .seconds(30)
+        let answer = try options.request(.init(command: .stop))
+        // The supervisor's running drain-timeout, not the file's: the file may have changed
+        // or stopped parsing since it was last loaded. 30 s (the default) if the answer lacks it.
+        let drain = answer?["drain_timeout_ms"]?.int64Value.map { Duration.milliseconds($0) } ?? .seconds(30)
         let deadline = ContinuousClock.now + drain + .seconds(10)
         // The lock, not the pid: it is released the moment the process is gone, while a
         // daemon whose parent exited may linger as a zombie until init reaps it.

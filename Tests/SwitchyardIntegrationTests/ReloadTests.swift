@@ -44,6 +44,61 @@ final class ReloadTests: XCTestCase {
         XCTAssertEqual(daemon.cli("stop").code, 0)
     }
 
+    /// SPEC §2/§3: `restart required` compares the file with what runs, not with the file read
+    /// last: reported again while the restart is pending, silent once the file is put back.
+    func testRestartRequiredIsMeasuredAgainstTheRunningConfig() throws {
+        let daemon = try TestDaemon(providers: ["claude"])
+        try daemon.startDaemon()
+        let before = try daemon.workers()
+        let running = "  claude:\n    enabled: true\n    listen: 127.0.0.1:0\n"
+        let moved = "  claude:\n    enabled: true\n    listen: 127.0.0.1:1\n"
+        try daemon.editConfig { $0.replacingOccurrences(of: running, with: moved) }
+
+        let first = daemon.cli("reload")
+        XCTAssertEqual(first.code, 0, first.stderr)
+        XCTAssertEqual(first.stderr, "restart required: providers.claude.listen\n")
+        let again = daemon.cli("reload")
+        XCTAssertEqual(again.code, 0, again.stderr)
+        XCTAssertEqual(again.stderr, "restart required: providers.claude.listen\n", "the restart is still needed")
+
+        try daemon.editConfig { $0.replacingOccurrences(of: moved, with: running) }
+        let restored = daemon.cli("reload")
+        XCTAssertEqual(restored.code, 0, restored.stderr)
+        XCTAssertEqual(restored.stderr, "", "the file says what runs again")
+        XCTAssertEqual(try daemon.workers(), before)
+        XCTAssertEqual(daemon.cli("stop").code, 0)
+    }
+
+    /// SPEC §2: `stop` waits the *running* drain-timeout + 10 s, whatever the file says now.
+    /// A frozen supervisor makes the wait run out: with the file's 60 s it would take 70 s.
+    func testStopWaitsTheRunningDrainTimeout() throws {
+        let daemon = try TestDaemon(providers: ["gemini"])
+        try daemon.editConfig { $0.replacingOccurrences(of: "drain-timeout: 5s", with: "drain-timeout: 0s") }
+        try daemon.startDaemon()
+        let supervisor = try XCTUnwrap(daemon.supervisorPID)
+        let worker = try daemon.worker("gemini").pid
+        try daemon.editConfig { $0.replacingOccurrences(of: "drain-timeout: 0s", with: "drain-timeout: 60s") }
+        defer {
+            // Whatever failed half-way: nothing stays frozen (the deinit then kills it).
+            for pid in [supervisor, worker] where isAlive(pid) { kill(pid, SIGCONT) }
+        }
+        // A frozen worker keeps the supervisor in its shutdown (it waits 5 s before SIGKILL),
+        // long enough to freeze the supervisor too.
+        kill(worker, SIGSTOP)
+        let started = ContinuousClock.now
+        let stop = try daemon.launch(["stop"])
+        XCTAssertTrue(eventually { daemon.log().contains("shutting down") }, daemon.log())
+        kill(supervisor, SIGSTOP)
+        let run = stop.finish()
+        let waited = ContinuousClock.now - started
+        XCTAssertEqual(run.code, 1, run.stderr)
+        XCTAssertTrue(run.stderr.contains("still running after drain-timeout + 10 s"), run.stderr)
+        XCTAssertGreaterThanOrEqual(waited, .seconds(10))
+        XCTAssertLessThan(waited, .seconds(30), "the file's drain-timeout was used")
+        kill(supervisor, SIGCONT)
+        XCTAssertTrue(eventually(timeout: .seconds(15)) { !daemon.lockHeld() }, daemon.log())
+    }
+
     func testConfigCheckAcceptsTheShippedConfig() throws {
         let daemon = try TestDaemon()
         let shipped = URL(fileURLWithPath: #filePath)

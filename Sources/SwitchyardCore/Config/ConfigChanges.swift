@@ -1,7 +1,8 @@
 /// What a reload changes, sorted by how each change takes effect (SPEC §3 L/R/W).
 public struct ConfigChanges: Sendable, Equatable {
     /// Changed restart-only (R) keys, dotted and sorted (`providers.codex.listen`, `state-dir`).
-    /// `reload` prints `restart required: <key>` for each; the running values stay in force.
+    /// `reload` prints `restart required: <key>` for each; the running values stay in force
+    /// (`ConfigReload` compares the file with them, so a pending restart is reported each time).
     public var restartRequired: [String]
     /// Providers whose worker must be restarted to apply a changed W key (token-url, api-base,
     /// usage-url, headers), sorted. Includes providers that are not running; callers skip those.
@@ -37,6 +38,16 @@ extension SwitchyardConfig {
         return ConfigChanges(restartRequired: restart.sorted(), workerRestarts: workers.sorted(), live: live.sorted())
     }
 
+    /// `self` with every restart-only (R) key set to its value in `running`: what a reload can
+    /// actually put in force while sockets stay bound and the store stays open.
+    public func keepingRestartOnlyKeys(of running: SwitchyardConfig) -> SwitchyardConfig {
+        var result = self
+        for rule in Self.changeRules() {
+            if case .restart = rule.effect { rule.copy(&result, running) }
+        }
+        return result
+    }
+
     private enum Effect {
         case live, restart, workerRestart(Provider)
     }
@@ -45,42 +56,47 @@ extension SwitchyardConfig {
         let key: String
         let effect: Effect
         let differs: (SwitchyardConfig, SwitchyardConfig) -> Bool
+        /// Sets the key in the first config to its value in the second.
+        let copy: (inout SwitchyardConfig, SwitchyardConfig) -> Void
     }
 
     private static func rule<T: Equatable>(
-        _ key: String, _ effect: Effect, _ value: @escaping (SwitchyardConfig) -> T
+        _ key: String, _ effect: Effect, _ path: WritableKeyPath<SwitchyardConfig, T>
     ) -> ChangeRule {
-        ChangeRule(key: key, effect: effect) { value($0) != value($1) }
+        ChangeRule(
+            key: key, effect: effect,
+            differs: { $0[keyPath: path] != $1[keyPath: path] },
+            copy: { $0[keyPath: path] = $1[keyPath: path] })
     }
 
     /// One rule per leaf key of SPEC §3; a key missing here would never be reported as changed,
     /// which the tests guard against by changing every field.
     private static func changeRules() -> [ChangeRule] {
         var rules: [ChangeRule] = [
-            rule("state-dir", .restart) { $0.stateDir },
-            rule("accounts-dir", .restart) { $0.accountsDir },
-            rule("store", .restart) { $0.store },
-            rule("postgres-url", .restart) { $0.postgresURL },
-            rule("management.listen", .restart) { $0.management.listen },
-            rule("refresh-concurrency", .live) { $0.refreshConcurrency },
-            rule("refresh-burst-delay", .live) { $0.refreshBurstDelay },
-            rule("refresh-lead", .live) { $0.refreshLead },
-            rule("refresh-backoff", .live) { $0.refreshBackoff },
-            rule("quota-interval", .live) { $0.quotaInterval },
-            rule("quota-backoff", .live) { $0.quotaBackoff },
-            rule("disable-guard", .live) { $0.disableGuard },
-            rule("client-keys", .live) { $0.clientKeys },
-            rule("management.key", .live) { $0.management.key },
-            rule("workers.drain-timeout", .live) { $0.workers.drainTimeout },
-            rule("workers.heartbeat-timeout", .live) { $0.workers.heartbeatTimeout },
-            rule("workers.start-timeout", .live) { $0.workers.startTimeout },
-            rule("upstream.connect-timeout", .live) { $0.upstream.connectTimeout },
-            rule("upstream.idle-timeout", .live) { $0.upstream.idleTimeout },
-            rule("client.max-body", .live) { $0.client.maxBody },
-            rule("client.header-timeout", .live) { $0.client.headerTimeout },
-            rule("client.idle-timeout", .live) { $0.client.idleTimeout },
-            rule("log.level", .live) { $0.log.level },
-            rule("log.format", .live) { $0.log.format },
+            rule("state-dir", .restart, \.stateDir),
+            rule("accounts-dir", .restart, \.accountsDir),
+            rule("store", .restart, \.store),
+            rule("postgres-url", .restart, \.postgresURL),
+            rule("management.listen", .restart, \.management.listen),
+            rule("refresh-concurrency", .live, \.refreshConcurrency),
+            rule("refresh-burst-delay", .live, \.refreshBurstDelay),
+            rule("refresh-lead", .live, \.refreshLead),
+            rule("refresh-backoff", .live, \.refreshBackoff),
+            rule("quota-interval", .live, \.quotaInterval),
+            rule("quota-backoff", .live, \.quotaBackoff),
+            rule("disable-guard", .live, \.disableGuard),
+            rule("client-keys", .live, \.clientKeys),
+            rule("management.key", .live, \.management.key),
+            rule("workers.drain-timeout", .live, \.workers.drainTimeout),
+            rule("workers.heartbeat-timeout", .live, \.workers.heartbeatTimeout),
+            rule("workers.start-timeout", .live, \.workers.startTimeout),
+            rule("upstream.connect-timeout", .live, \.upstream.connectTimeout),
+            rule("upstream.idle-timeout", .live, \.upstream.idleTimeout),
+            rule("client.max-body", .live, \.client.maxBody),
+            rule("client.header-timeout", .live, \.client.headerTimeout),
+            rule("client.idle-timeout", .live, \.client.idleTimeout),
+            rule("log.level", .live, \.log.level),
+            rule("log.format", .live, \.log.format),
         ]
         for provider in Provider.allCases {
             rules += providerRules(provider)
@@ -89,25 +105,26 @@ extension SwitchyardConfig {
     }
 
     private static func providerRules(_ provider: Provider) -> [ChangeRule] {
-        func on<T: Equatable>(_ key: String, _ effect: Effect, _ value: @escaping (ProviderConfig) -> T) -> ChangeRule {
-            rule("providers.\(provider.rawValue).\(key)", effect) { value($0[provider]) }
+        let settings: WritableKeyPath<SwitchyardConfig, ProviderConfig> = \.[provider]
+        func on<T: Equatable>(_ key: String, _ effect: Effect, _ path: WritableKeyPath<ProviderConfig, T>) -> ChangeRule {
+            rule("providers.\(provider.rawValue).\(key)", effect, settings.appending(path: path))
         }
         let worker = Effect.workerRestart(provider)
         return [
-            on("enabled", .restart) { $0.enabled },
-            on("listen", .restart) { $0.listen },
-            on("selection", .live) { $0.selection },
-            on("session-affinity", .live) { $0.sessionAffinity },
-            on("max-attempts", .live) { $0.maxAttempts },
-            on("token-url", worker) { $0.tokenURL },
-            on("api-base", worker) { $0.apiBase },
-            on("usage-url", worker) { $0.usageURL },
-            on("headers", worker) { $0.headers },
-            on("authorize-url", .live) { $0.authorizeURL },
-            on("client-id", .live) { $0.clientID },
-            on("client-secret", .live) { $0.clientSecret },
-            on("redirect-uri", .live) { $0.redirectURI },
-            on("models", .live) { $0.models },
+            on("enabled", .restart, \.enabled),
+            on("listen", .restart, \.listen),
+            on("selection", .live, \.selection),
+            on("session-affinity", .live, \.sessionAffinity),
+            on("max-attempts", .live, \.maxAttempts),
+            on("token-url", worker, \.tokenURL),
+            on("api-base", worker, \.apiBase),
+            on("usage-url", worker, \.usageURL),
+            on("headers", worker, \.headers),
+            on("authorize-url", .live, \.authorizeURL),
+            on("client-id", .live, \.clientID),
+            on("client-secret", .live, \.clientSecret),
+            on("redirect-uri", .live, \.redirectURI),
+            on("models", .live, \.models),
         ]
     }
 }

@@ -70,7 +70,7 @@ struct ConfigValidator {
     /// Without client keys anyone who reaches a provider port spends the pool; without a
     /// management key anyone who reaches the management port controls it. Both are only
     /// acceptable when nothing but this machine can connect.
-    private func checkExposure() throws(ConfigError) {
+    func checkExposure() throws(ConfigError) {
         if config.clientKeys.isEmpty {
             for provider in Provider.allCases where config[provider].enabled && !config[provider].listen.isLoopback {
                 let key = "providers.\(provider.rawValue).listen"

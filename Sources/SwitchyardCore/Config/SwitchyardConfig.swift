@@ -45,7 +45,8 @@ public struct SwitchyardConfig: Sendable, Equatable {
 
     /// The configuration of `provider` (always present).
     public subscript(provider: Provider) -> ProviderConfig {
-        providers[provider] ?? ProviderConfig.defaults(for: provider)
+        get { providers[provider] ?? ProviderConfig.defaults(for: provider) }
+        set { providers[provider] = newValue }
     }
 
     /// Every default of SPEC §3, with relative default paths resolved against `configDirectory`.

@@ -18,7 +18,8 @@ public struct QuotaPlanner: Sendable {
     }
 
     /// Live reload of `quota-interval`. Scheduled due times are not recomputed: the caller
-    /// re-runs `schedule(_ account:)` for every account after a change.
+    /// re-runs `schedule(_ account:)` for every account after a change, which moves each
+    /// planned read to the new interval (`dueTime`) and leaves backoffs alone.
     public mutating func update(interval: Duration) {
         self.interval = interval
     }
@@ -27,21 +28,34 @@ public struct QuotaPlanner: Sendable {
     /// disabled (§6.7) or without an access token (the read uses the pooled token; the
     /// account is scheduled once a refresh gives it one).
     ///
-    /// `quota.next_check_at` wins when set: it is either the planned next read or the quota
-    /// backoff (§6.3), and the backoff must not be cut short. Else `checked_at + interval`;
-    /// never read → due now (0, the epoch).
-    public static func dueTime(for account: Account, interval: Duration) -> Int64? {
+    /// After a read that went through (`quota.status` ok, or unavailable: a policy refusal is
+    /// no failure, §6.3) the next one is `checked_at + interval`, with the interval in force:
+    /// the stored `next_check_at` is only the plan made with the interval of that moment, and a
+    /// reload or restart with another `quota-interval` must move it. Otherwise `next_check_at`
+    /// wins when set: it is the quota backoff (§6.3) or, with `awaitingRefresh`, the fallback
+    /// wait for the forced refresh after a 401 (the status is still the previous read's), and
+    /// neither may be cut short. Never read → due now (0, the epoch).
+    public static func dueTime(for account: Account, interval: Duration, awaitingRefresh: Bool = false) -> Int64? {
         guard !account.disabled, let accessToken = account.accessToken, !accessToken.isEmpty else {
             return nil
         }
-        if let next = account.quota?.nextCheckAt { return next }
-        guard let checkedAt = account.quota?.checkedAt else { return 0 }
+        let quota = account.quota
+        if !awaitingRefresh, let checkedAt = quota?.checkedAt, let status = quota?.status, Self.readWentThrough(status) {
+            return checkedAt.addingClamped(interval.secondsRoundedUp)
+        }
+        if let next = quota?.nextCheckAt { return next }
+        guard let checkedAt = quota?.checkedAt else { return 0 }
         return checkedAt.addingClamped(interval.secondsRoundedUp)
     }
 
-    /// Schedules `account` at `dueTime(for:interval:)`, or unschedules it when that is nil.
-    public mutating func schedule(_ account: Account) {
-        if let dueAt = Self.dueTime(for: account, interval: interval) {
+    private static func readWentThrough(_ status: String) -> Bool {
+        status == AccountLifecycle.quotaOK || status == AccountLifecycle.quotaUnavailable
+    }
+
+    /// Schedules `account` at `dueTime(for:interval:awaitingRefresh:)`, or unschedules it when
+    /// that is nil.
+    public mutating func schedule(_ account: Account, awaitingRefresh: Bool = false) {
+        if let dueAt = Self.dueTime(for: account, interval: interval, awaitingRefresh: awaitingRefresh) {
             core.schedule(account.id, dueAt: dueAt)
         } else {
             core.unschedule(account.id)

@@ -20,10 +20,42 @@ final class QuotaPlannerTests: XCTestCase {
             ("disabled", with { $0.disabled = true }, nil),
             ("no access token", with { $0.accessToken = nil }, nil),
             ("empty access token", with { $0.accessToken = "" }, nil),
+            ("ok: the plan follows the interval in force", with { $0.quota = read("ok", next: 4_600) }, 1_300),
+            ("unavailable is no failure", with { $0.quota = read("unavailable", next: 1_060) }, 1_300),
+            ("failing: the backoff wins", with { $0.quota = read("failing", next: 2_000) }, 2_000),
+            ("failing: even a short one", with { $0.quota = read("failing", next: 1_100) }, 1_100),
         ]
         for (name, account, expected) in cases {
             XCTAssertEqual(QuotaPlanner.dueTime(for: account, interval: interval), expected, name)
         }
+        let waiting = with { $0.quota = read("ok", next: 1_120) }
+        XCTAssertEqual(QuotaPlanner.dueTime(for: waiting, interval: interval, awaitingRefresh: true), 1_120,
+                       "the wait for a forced refresh after a 401 is kept though the last read was ok")
+    }
+
+    private func read(_ status: String, next: Int64) -> Quota {
+        Quota(checkedAt: 1_000, status: status, nextCheckAt: next)
+    }
+
+    /// A reload of `quota-interval` re-runs `schedule` for every account: reads planned with
+    /// the old interval move, in either direction; a backoff in progress stays.
+    func testIntervalChangeMovesPlannedReadsButNotBackoffs() {
+        var planner = QuotaPlanner(interval: .seconds(300))
+        let planned = Account(id: "p", provider: .claude, accessToken: "at", quota: read("ok", next: 1_300))
+        let backingOff = Account(id: "b", provider: .claude, accessToken: "at", quota: read("failing", next: 1_600))
+        planner.schedule(planned)
+        planner.schedule(backingOff)
+        XCTAssertEqual(planner.scheduledDue("p"), 1_300)
+
+        planner.update(interval: .seconds(60))
+        planner.schedule(planned)
+        planner.schedule(backingOff)
+        XCTAssertEqual(planner.scheduledDue("p"), 1_060, "a shorter interval takes effect within it")
+        XCTAssertEqual(planner.scheduledDue("b"), 1_600, "the backoff is not cut short")
+
+        planner.update(interval: .seconds(3_600))
+        planner.schedule(planned)
+        XCTAssertEqual(planner.scheduledDue("p"), 4_600)
     }
 
     func testIntervalUpdateAppliesToLaterSchedules() {
