@@ -62,6 +62,7 @@ public enum SupervisorMain {
 
     /// Directories, store and listening sockets: everything that can fail before any worker runs.
     private static func prepare(config: SwitchyardConfig, configPath: String, directory: StateDirectory, logFile: String?) async throws -> Supervisor {
+        try StoreBackend.checkAvailable(config)
         try FileAccountStore.ensureDirectory(config.accountsDir)
         try makeDirectory(directory.pendingDirectory)
         let store = FileAccountStore(directory: config.accountsDir, keepsSpares: true)

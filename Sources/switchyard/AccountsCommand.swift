@@ -148,6 +148,11 @@ private func performOffline(_ request: ControlRequest, options: ConfigOption) as
     } catch {
         throw CLIError.failure("\(options.path): \(error)")
     }
+    do {
+        try StoreBackend.checkAvailable(config)
+    } catch {
+        throw CLIError.failure("\(options.path): \(error)")
+    }
     let store = FileAccountStore(directory: config.accountsDir)
     let existing: [Account]
     if FileManager.default.fileExists(atPath: config.accountsDir) {

@@ -86,6 +86,20 @@ final class SupervisorLifecycleTests: XCTestCase {
         XCTAssertEqual(daemon.cli("stop").code, 0)
     }
 
+    /// `store: postgres` is a valid key whose backend is not built yet: refused with the
+    /// reason, never silently run on the file store (the accounts would split in two places).
+    func testAStoreThatIsNotBuiltIsRefusedNotReplaced() throws {
+        let daemon = try TestDaemon(providers: ["codex"])
+        try daemon.writeConfig(extraConfig: "store: postgres\npostgres-url: postgres://switchyard@127.0.0.1/switchyard\n", providers: ["codex"])
+        let run = daemon.cli("start", "--daemon")
+        XCTAssertEqual(run.code, 1)
+        XCTAssertTrue(run.stderr.contains("store: postgres is not available"), run.stderr)
+        assertNothingLeft(daemon)
+        let list = daemon.cli("accounts", "list")
+        XCTAssertEqual(list.code, 1)
+        XCTAssertTrue(list.stderr.contains("store: postgres is not available"), list.stderr)
+    }
+
     /// The management port fails after the control and worker sockets exist: they go too.
     func testDaemonStartFailsCleanlyWhenTheManagementPortIsTaken() throws {
         let blocker = try TestDaemon(providers: ["codex"])
