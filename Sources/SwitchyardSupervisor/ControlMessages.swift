@@ -2,7 +2,7 @@ import Foundation
 import SwitchyardCore
 
 /// One request on `control.sock` (one JSON line; the answer is one `ControlResponse` line).
-/// The CLI is the only intended client; the shape is documented in docs/protocol.md.
+/// The CLI is the only intended client; the shape is documented in docs/protocol.md ("The control socket").
 public struct ControlRequest: Codable, Sendable, Equatable {
     /// The longest request line `control.sock` takes. Far above the workers' 1 MiB: an import
     /// carries its files, and 10,000 account files are about 45 MiB as one line (the socket is
