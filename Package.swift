@@ -85,6 +85,7 @@ let package = Package(
         // Black-box tests of the simulator binary (the dependency only makes sure it is built).
         .testTarget(name: "SwitchyardSimTests", dependencies: ["switchyard-sim"]),
         .testTarget(name: "SwitchyardSupervisorTests", dependencies: ["SwitchyardSupervisor", "SwitchyardCore", "SwitchyardStore"]),
+        .testTarget(name: "SwitchyardWorkerTests", dependencies: ["SwitchyardWorker", "SwitchyardProtocol", "SwitchyardCore"]),
         .testTarget(name: "SwitchyardIntegrationTests", dependencies: ["SwitchyardCore", "SwitchyardCurl"]),
     ],
     swiftLanguageModes: [.v6]

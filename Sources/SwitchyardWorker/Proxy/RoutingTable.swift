@@ -12,9 +12,9 @@ import Synchronization
 ///
 /// Local holds: a 429 cools an account here at once, before the supervisor's pool update
 /// arrives; a 401 keeps the account out until an update brings a new token; a permanent
-/// failure takes it out until the supervisor says otherwise. An update from the supervisor
-/// never shortens a hold, so a pool push computed before the outcome cannot put a cooling
-/// account back.
+/// failure takes it out until the supervisor says otherwise; a Gemini model-scoped 429 cools
+/// that model on the account. An update from the supervisor never shortens a hold, so a pool
+/// push computed before the outcome cannot put a cooling account (or model) back.
 final class RoutingTable: Sendable {
     private struct Hold {
         /// Unix seconds.
@@ -29,6 +29,8 @@ final class RoutingTable: Sendable {
         var selector: AccountSelector
         var accounts: [String: PoolAccount] = [:]
         var holds: [String: Hold] = [:]
+        /// Model-scoped cooldowns set here, per account: model → until (Unix seconds).
+        var modelHolds: [String: [String: Int64]] = [:]
         /// Requests waiting for an account's next access token (after its 401).
         var tokenWaiters: [String: [TokenWaiter]] = [:]
     }
@@ -72,6 +74,7 @@ final class RoutingTable: Sendable {
         state.withLock {
             $0.accounts.removeAll(keepingCapacity: true)
             $0.holds.removeAll()
+            $0.modelHolds.removeAll()
             $0.selector.removeAll()
         }
     }
@@ -81,7 +84,8 @@ final class RoutingTable: Sendable {
             var woken: [(CheckedContinuation<PoolAccount?, Never>, PoolAccount)] = []
             for account in batch {
                 state.accounts[account.id] = account
-                state.selector.upsert(Self.routing(account, hold: Self.liveHold(&state, for: account)))
+                state.selector.upsert(Self.routing(
+                    account, hold: Self.liveHold(&state, for: account), modelHolds: Self.liveModelHolds(&state, for: account.id)))
                 if let waiters = state.tokenWaiters[account.id] {
                     let renewed = waiters.filter { $0.token != account.accessToken }
                     let waiting = waiters.filter { $0.token == account.accessToken }
@@ -100,6 +104,7 @@ final class RoutingTable: Sendable {
             for id in ids {
                 state.accounts[id] = nil
                 state.holds[id] = nil
+                state.modelHolds[id] = nil
                 state.selector.remove(id)
                 gone += (state.tokenWaiters.removeValue(forKey: id) ?? []).map(\.continuation)
             }
@@ -170,6 +175,7 @@ final class RoutingTable: Sendable {
         state.withLock { state in
             guard let account = state.accounts[id] else { return }
             if let model {
+                state.modelHolds[id, default: [:]][model] = max(state.modelHolds[id]?[model] ?? 0, until)
                 state.selector.cool(id, model: model, until: until)
                 return
             }
@@ -188,7 +194,7 @@ final class RoutingTable: Sendable {
             guard let account = state.accounts[id] else { return }
             let hold = Hold(until: Self.now() + Self.unauthorizedHold, untilNewToken: true, tokenAtHold: account.accessToken)
             state.holds[id] = hold
-            state.selector.upsert(Self.routing(account, hold: hold))
+            state.selector.upsert(Self.routing(account, hold: hold, modelHolds: Self.liveModelHolds(&state, for: id)))
         }
     }
 
@@ -209,7 +215,18 @@ final class RoutingTable: Sendable {
         return hold
     }
 
-    private static func routing(_ account: PoolAccount, hold: Hold?) -> RoutingAccount {
+    /// The model cooldowns set here that still run, dropping the ended ones.
+    private static func liveModelHolds(_ state: inout State, for id: String) -> [String: Int64]? {
+        guard let holds = state.modelHolds[id] else { return nil }
+        let current = now()
+        let live = holds.filter { $0.value > current }
+        state.modelHolds[id] = live.isEmpty ? nil : live
+        return live.isEmpty ? nil : live
+    }
+
+    private static func routing(_ account: PoolAccount, hold: Hold?, modelHolds: [String: Int64]? = nil) -> RoutingAccount {
+        var modelCooldowns = account.modelCooldowns ?? [:]
+        if let modelHolds { modelCooldowns.merge(modelHolds) { max($0, $1) } }
         var cooldown = account.cooldownUntil
         var expiresAt = account.expiresAt
         if let hold {
@@ -218,7 +235,7 @@ final class RoutingTable: Sendable {
         }
         return RoutingAccount(
             id: account.id, expiresAt: expiresAt, cooldownUntil: cooldown,
-            modelCooldowns: account.modelCooldowns ?? [:], failing: account.state == "failing",
+            modelCooldowns: modelCooldowns, failing: account.state == "failing",
             quotaUsedPercent: account.quotaUsedPercent ?? 0)
     }
 }
