@@ -33,6 +33,10 @@ struct RefreshState {
     /// them (the call is over), but they must not be refreshed again before the store holds
     /// the token their result brought.
     var awaitingCommit: Set<String> = []
+    /// Pending records start-up recovery had to keep because their account's file could not
+    /// be read; applied through the write queue once the file is readable again (its record
+    /// is dropped by the next start, as obsolete then).
+    var keptRecords: [String: (result: RefreshResult, provider: Provider)] = [:]
 }
 
 extension Supervisor {
@@ -285,21 +289,32 @@ extension Supervisor {
         return account
     }
 
+    /// What start-up recovery did with one pending record.
+    enum Recovery: Equatable {
+        case applied
+        /// The account is gone or holds another refresh token now: the record says nothing more.
+        case obsolete
+        /// The account's file exists but cannot be read: the record must stay until it can.
+        case accountUnreadable
+    }
+
     /// Applies one refresh result to its account and persists it, on its own: for start-up
-    /// recovery, before anything else writes (at run time results go through `enqueueWrite`). Returns false when the
-    /// result no longer applies (the account is gone or holds another refresh token now).
-    @discardableResult
-    func apply(_ result: RefreshResult, provider: Provider) async -> Bool {
-        guard let account = accountStillHolding(result) else { return false }
+    /// recovery, before anything else writes (at run time results go through `enqueueWrite`).
+    /// Throws when the store cannot write it: the record must then stay in pending/.
+    func apply(_ result: RefreshResult, provider: Provider) async throws -> Recovery {
+        if accounts[result.accountID] == nil, problems.contains(where: { $0.file == result.accountID + ".json" }) {
+            return .accountUnreadable
+        }
+        guard let account = accountStillHolding(result) else { return .obsolete }
         let updated = outcome(of: result, for: account, provider: provider)
         do {
             try await store.save(updated)
         } catch {
             logger.critical("cannot store a refresh result", metadata: ["account": "\(account.id)", "error": "\(error)"])
-            return false
+            throw ControlError.failed("cannot store the pending refresh result of \(account.id) (its record stays in pending/): \(error)")
         }
         accountChanged(updated)
-        return true
+        return .applied
     }
 
     private func outcome(of result: RefreshResult, for account: Account, provider: Provider) -> Account {
@@ -373,10 +388,23 @@ extension Supervisor {
         }
     }
 
+    /// An account came (back) from the store: a result start-up recovery kept for it goes
+    /// first, and nothing refreshes it before that is stored. True when one was queued.
+    func applyKeptRecord(for account: Account) -> Bool {
+        guard let kept = refreshing.keptRecords.removeValue(forKey: account.id) else { return false }
+        logger.info("applying a kept pending refresh result", metadata: ["account": "\(account.id)"])
+        refreshing.awaitingCommit.insert(account.id)
+        enqueueWrite(.refresh(kept.result, kept.provider, ackTo: nil))
+        return true
+    }
+
     // MARK: - Start-up recovery (SPEC §1)
 
-    /// Applies every pending record whose consumed token is still the stored one, removes all
-    /// records and spare files, and only then may refreshes be scheduled.
+    /// Applies every pending record whose consumed token is still the stored one, removes the
+    /// records applied or obsolete and the spare files, and only then may refreshes be
+    /// scheduled. A record is never removed unapplied while it may hold the only copy of a
+    /// rotated token: one whose store write fails stops the start (and stays), one whose
+    /// account file cannot be read stays for the next start.
     func recoverPendingResults() async throws {
         let journal = PendingJournal(directory: directory.pendingDirectory)
         guard let lock = journal.lock(exclusive: true, waitingAtMost: config.workers.drainTimeout) else {
@@ -387,8 +415,16 @@ extension Supervisor {
         if !records.isEmpty { CrashPoint.recoveryBeforeApply.reached() }
         for (id, data) in records {
             if let record = try? PendingRecord.decode(data), let provider = Provider(rawValue: record.provider) {
-                if await apply(record.result, provider: provider) {
+                switch try await apply(record.result, provider: provider) {
+                case .applied:
                     logger.info("applied a pending refresh result", metadata: ["account": "\(record.result.accountID)"])
+                case .obsolete:
+                    break
+                case .accountUnreadable:
+                    logger.error("pending refresh result kept: its account file cannot be read; it is applied once the file is fixed",
+                                 metadata: ["account": "\(record.result.accountID)", "record": "\(id)"])
+                    refreshing.keptRecords[record.result.accountID] = (record.result, provider)
+                    continue
                 }
             } else {
                 logger.error("unreadable pending record removed", metadata: ["record": "\(id)"])

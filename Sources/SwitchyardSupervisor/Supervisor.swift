@@ -160,7 +160,10 @@ public actor Supervisor {
         do {
             let changes = try await (hint == .everything ? store.scanForChanges() : store.scanForChanges(hint))
             if changes.upserted.isEmpty && changes.removedIDs.isEmpty && changes.problems == problems { return }
-            for account in changes.upserted { accountChanged(account) }
+            for account in changes.upserted {
+                accountChanged(account)
+                _ = applyKeptRecord(for: account)
+            }
             for id in changes.removedIDs { accountRemoved(id) }
             setProblems(changes.problems)
         } catch {

@@ -12,7 +12,8 @@ import Synchronization
 ///
 /// A refresh result is journaled in pending/ (durably) before it is reported, and the record
 /// is deleted only on `refresh_ack`: from the moment the upstream has rotated a refresh token,
-/// the new token exists on disk until the store holds it. While a refresh call is in flight
+/// the new token exists on disk until the store holds it. (Should the journal write fail, the
+/// result is still reported: the store is then the token's only way to disk.) While a refresh call is in flight
 /// the pending lock is held shared, so a starting supervisor never reads a half-made journal.
 final class UpstreamCalls: Sendable {
     private let provider: Provider
@@ -29,6 +30,9 @@ final class UpstreamCalls: Sendable {
     /// A body larger than this is not read further: a token or usage answer is a few KiB.
     /// (`ReportedBody` then keeps the escaped text within the protocol's line bound.)
     static let maximumBody = 256 * 1024
+    /// Test-only: `SWITCHYARD_FAULT=journal-write` fails every journal write, so a test can
+    /// show that a failed one loses no rotated token. Unset in production.
+    static let failJournalWrites = ProcessInfo.processInfo.environment["SWITCHYARD_FAULT"] == "journal-write"
 
     init(provider: Provider, journal: PendingJournal, link: SupervisorLink, logger: Logger) {
         self.provider = provider
@@ -80,17 +84,19 @@ final class UpstreamCalls: Sendable {
             consumedTokenSHA256: SHA256.hexDigest(Array(request.refreshToken.utf8)),
             httpStatus: answer.status, body: answer.body, retryAfterSeconds: answer.retryAfter, error: answer.error)
         do {
+            if Self.failJournalWrites {
+                throw FileStoreError.systemCall(operation: "write (SWITCHYARD_FAULT)", path: "pending/", errno: EIO)
+            }
             // Group-committed with the other results finishing now (one flush for all).
             try await journal.write(PendingRecord(provider: provider.rawValue, result: result).encoded(), id: request.requestID)
         } catch {
-            // Not durable, so not reported as a result: the supervisor sees a failed call and
-            // retries later. Should the upstream have rotated the token, only this log knows.
-            logger.critical("cannot journal a refresh result; reporting it as failed", metadata: ["error": "\(error)"])
-            let failed = RefreshResult(
-                requestID: request.requestID, accountID: request.accountID,
-                consumedTokenSHA256: result.consumedTokenSHA256, error: "journal write failed: \(error)")
-            link.send(.refreshResult(failed))
-            return
+            // Reported all the same: the upstream may already have rotated the token, and the
+            // supervisor's store is now its only way to durability. Withholding the result
+            // would lose the new token for certain — the next refresh would present the
+            // consumed one (for Codex, a reuse that revokes the whole token family). Only a
+            // supervisor crash before its store write can lose it now.
+            logger.critical("cannot journal a refresh result; reporting it without a journal record",
+                            metadata: ["account": "\(request.accountID)", "error": "\(error)"])
         }
         link.send(.refreshResult(result))
     }

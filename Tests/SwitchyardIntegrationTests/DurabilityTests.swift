@@ -7,6 +7,42 @@ import Glibc
 
 /// SPEC §6.6: a crash of the supervisor at any moment loses no rotated refresh token.
 final class DurabilityTests: XCTestCase {
+    /// A pending record whose account file cannot be read at start-up is kept, not dropped
+    /// (it may hold the only copy of a rotated token), and applied once the file is readable.
+    func testAPendingRecordWaitsForItsUnreadableAccountFile() throws {
+        let sim = try Simulator()
+        try sim.post("/_sim/accounts", [
+            "provider": "codex", "id": "p1", "refresh_token": "p1-rt-0", "access_token": "p1-at-0", "refresh": "ok",
+        ])
+        let daemon = try TestDaemon(providers: ["codex"], upstreams: ["codex": sim.providerConfig("codex")])
+        let id = "codex-000000000001"
+        try daemon.writeAccount(id: id, provider: "codex", refreshToken: "p1-rt-0", accessToken: "p1-at-0")
+        let file = daemon.accountsDir + "/\(id).json"
+        let original = try Data(contentsOf: URL(fileURLWithPath: file))
+        // The supervisor dies with the rotated token journaled and not yet stored.
+        let crashed = daemon.cli(["start", "--daemon"], environment: ["SWITCHYARD_CRASH_AT": "refresh-before-store"])
+        XCTAssertEqual(crashed.code, 0, crashed.stderr)
+        XCTAssertTrue(eventually { daemon.supervisorPID.map { !isAlive($0) } ?? true }, daemon.log())
+        let pending = { try FileManager.default.contentsOfDirectory(atPath: daemon.stateDir + "/pending").filter { $0.hasSuffix(".json") } }
+        XCTAssertTrue(eventually { try pending().count == 1 }, "pending: \((try? pending()) ?? []) \(daemon.log())")
+        daemon.forceStop()
+        XCTAssertEqual(try pending().count, 1, "the worker journaled the result")
+
+        try Data("{ not json".utf8).write(to: URL(fileURLWithPath: file))
+        try daemon.startDaemon()
+        defer { daemon.cli("stop") }
+        XCTAssertEqual(try pending().count, 1, "kept while the account file cannot be read")
+        XCTAssertTrue(daemon.log().contains("pending refresh result kept"), daemon.log())
+
+        // The operator restores the file (with the consumed token): the kept result goes first.
+        try original.write(to: URL(fileURLWithPath: file))
+        XCTAssertTrue(eventually {
+            let stored = try daemon.readAccount(id)["refresh_token"] as? String
+            return try stored != "p1-rt-0" && stored == sim.account("p1")["refresh_token"] as? String
+        }, daemon.log())
+        XCTAssertEqual(try sim.stats()["reuses"] as? Int, 0)
+    }
+
     func testSupervisorKilledDuringRefreshesLosesNoRotatedToken() throws {
         let sim = try Simulator(tokenLatency: "20ms")
         let daemon = try TestDaemon(providers: ["codex"], upstreams: ["codex": sim.providerConfig("codex")])

@@ -126,6 +126,29 @@ final class RefreshLifecycleTests: XCTestCase {
         XCTAssertEqual(daemon.cli("stop").code, 0)
     }
 
+    /// A worker that cannot journal a refresh result still reports it: the upstream has
+    /// rotated the token, and the store is then its only way to disk. The next refresh must
+    /// present the new token, never the consumed one.
+    func testAFailedJournalWriteLosesNoRotatedToken() throws {
+        let sim = try Simulator()
+        try simAccount(sim, provider: "codex", id: "j1")
+        let daemon = try installation(sim, providers: ["codex"])
+        let id = "codex-000000000001"
+        try daemon.writeAccount(id: id, provider: "codex", refreshToken: "j1-rt-0", accessToken: "j1-at-0")
+        try daemon.startDaemon(environment: ["SWITCHYARD_FAULT": "journal-write"])
+        let holdsTheNewest = {
+            let stored = try daemon.readAccount(id)["refresh_token"] as? String
+            return try stored != "j1-rt-0" && stored == sim.account("j1")["refresh_token"] as? String
+        }
+        XCTAssertTrue(eventually { try self.tokenCalls(sim, "j1") == 1 && holdsTheNewest() }, daemon.log())
+        XCTAssertTrue(daemon.log().contains("cannot journal a refresh result"), "the fault was armed")
+        let again = daemon.cli("accounts", "refresh", id)
+        XCTAssertEqual(again.code, 0, again.stderr)
+        XCTAssertTrue(eventually { try self.tokenCalls(sim, "j1") == 2 && holdsTheNewest() }, daemon.log())
+        XCTAssertEqual(try sim.stats()["reuses"] as? Int, 0, "the consumed token was never presented again")
+        XCTAssertEqual(daemon.cli("stop").code, 0)
+    }
+
     func testConcurrencyBoundHoldsAtTheSimulator() throws {
         let sim = try Simulator(tokenLatency: "100ms")
         let daemon = try installation(sim, providers: ["codex"], extra: "refresh-concurrency: 4\n")
