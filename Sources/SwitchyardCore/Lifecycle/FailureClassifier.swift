@@ -111,6 +111,11 @@ public enum FailureClassifier {
         for rule in rules {
             if let match = rule.match(input) {
                 let code = match.code ?? fields.codes.first
+                // A deactivation found by its phrase may sit in a message field a worker's
+                // report does not carry: it is reported under the code that decides the same.
+                if rule.outcome == .disable(.deactivated), match.code == nil {
+                    return (decision(rule.outcome, input: input, code: code), "account_deactivated")
+                }
                 return (decision(rule.outcome, input: input, code: code), code)
             }
         }

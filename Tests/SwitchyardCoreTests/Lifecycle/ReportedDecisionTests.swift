@@ -21,6 +21,8 @@ final class ReportedDecisionTests: XCTestCase {
             (.codex, 429, #"{"error":{"type":"usage_limit_reached","message":"The usage limit has been reached","resets_in_seconds":1234}}"#, []),
             (.codex, 403, #"{"error":{"code":"account_deactivated","message":"This account has been deactivated"}}"#, []),
             (.claude, 400, #"{"type":"error","error":{"type":"invalid_request_error","message":"Your organization has been disabled."}}"#, []),
+            // The phrase in a later message field than the one a report carries.
+            (.codex, 403, #"{"error":{"type":"permission_error","message":"Forbidden"},"error_description":"Your account has been deactivated"}"#, []),
             (.gemini, 403, #"{"error":{"code":403,"status":"PERMISSION_DENIED","message":"Verify your account to continue.","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"VALIDATION_REQUIRED"}]}}"#, []),
             (.gemini, 429, F.googleQuotaExhausted(), []),
             (.gemini, 429, #"{"error":{"code":429,"status":"RESOURCE_EXHAUSTED","message":"slow down"}}"#, [("retry-after", "20")]),
@@ -34,7 +36,14 @@ final class ReportedDecisionTests: XCTestCase {
             if case .cooldown(let until, _, let scoped) = decision { (resetsAt, model) = (until, scoped) }
             let reported = ReportedDecision.decide(
                 provider: provider, status: status, code: code, message: decision.message, resetsAt: resetsAt, model: model, now: now)
-            XCTAssertEqual(reported, decision, "\(provider) \(status) \(body)")
+            // A disable's code may differ (a phrase-found deactivation is reported under
+            // `account_deactivated`); its kind and text may not.
+            if case .permanent(let kind, _, let text) = decision, case .permanent(let reportedKind, _, let reportedText) = reported {
+                XCTAssertEqual(reportedKind, kind, "\(provider) \(status) \(body)")
+                XCTAssertEqual(reportedText, text, "\(provider) \(status) \(body)")
+            } else {
+                XCTAssertEqual(reported, decision, "\(provider) \(status) \(body)")
+            }
         }
     }
 
