@@ -36,6 +36,11 @@ extension Supervisor {
         if let refused = refusedTokenSHA256, let current = account.accessToken,
            SHA256.hexDigest(Array(current.utf8)) != refused { return }
         if refreshing.planner.isInFlight(account.id) || refreshing.awaitingCommit.contains(account.id) { return }
+        guard ForcedRefresh.allowed(for: account, now: Self.unixNow()) else {
+            logger.info("access token refused on the request path; not refreshed outside the schedule (backing off or just refreshed)",
+                        metadata: ["account": "\(account.id)"])
+            return
+        }
         logger.info("access token refused on the request path; refreshing", metadata: ["account": "\(account.id)"])
         _ = refreshNow(account.id)
     }

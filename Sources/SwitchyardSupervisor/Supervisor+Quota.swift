@@ -87,7 +87,7 @@ extension Supervisor {
             var updated = AccountLifecycle.applyQuotaUnavailable(account, message: message, now: now)
             updated.quota?.nextCheckAt = now + interval
             return updated
-        case .forceRefreshThenRetry where !wasRetry:
+        case .forceRefreshThenRetry where !wasRetry && ForcedRefresh.allowed(for: account, now: now):
             // One forced refresh, then one retry — with the new token: `accountChanged` makes
             // the read due the moment the refresh stores it. Should the refresh not come
             // through, the read is retried after `quotaRetryFallback` all the same.

@@ -56,6 +56,22 @@ final class FailoverTests: XCTestCase {
         rig.stop()
     }
 
+    /// An upstream that refuses even a freshly refreshed token must not make every 401 rotate
+    /// the account's tokens again (a refresh storm): one forced refresh, then the account waits
+    /// for its schedule.
+    func testATokenRefusedRightAfterItsRefreshIsNotRefreshedAgain() throws {
+        let rig = try ProxyRig(provider: "claude")
+        try rig.addAccount("a1", api: "unauthorized")
+        try rig.start()
+        let answer = try Client.post(try rig.base + "/v1/messages", DataPathTests.claudeBody)
+        XCTAssertEqual(answer.status, 503, answer.body)
+        XCTAssertTrue(eventually { rig.daemon.log().contains("not refreshed outside the schedule") }, rig.daemon.log())
+        let counters = try XCTUnwrap(try rig.sim.account("a1")["counters"] as? [String: Any])
+        XCTAssertEqual(counters["token_calls"] as? Int, 1, "one forced refresh")
+        XCTAssertEqual(counters["api_calls"] as? Int, 2, "the first token and its renewal, each refused once")
+        rig.stop()
+    }
+
     func testUnauthorizedOnTheOnlyAccountWaitsForItsNewToken() throws {
         let rig = try ProxyRig(provider: "claude")
         let id = try rig.addAccount("a1", api: ["unauthorized", "ok"])

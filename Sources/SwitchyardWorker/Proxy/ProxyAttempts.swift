@@ -44,6 +44,8 @@ struct ProxyAttempts {
         var last: Failure?
         /// The account (and token) that last answered 401, while no retry on its new token ran.
         var unauthorized: PoolAccount?
+        /// SPEC §6.4 allows one retry on a renewed token; a renewed token refused too is final.
+        var renewedOnce = false
         for _ in 0..<settings.maxAttempts {
             let account: PoolAccount
             switch routing.choose(model: model, session: session, excluding: tried) {
@@ -51,7 +53,7 @@ struct ProxyAttempts {
                 account = chosen
             case .none(let error):
                 // SPEC §6.4: no other account — retry the refused one with its new token.
-                guard let refused = unauthorized,
+                guard !renewedOnce, let refused = unauthorized,
                       let renewed = await routing.nextToken(of: refused.id, after: refused.accessToken, timeout: Self.renewedTokenWait)
                 else {
                     // Every account cooling now (this request's own 429s included): the
@@ -61,6 +63,7 @@ struct ProxyAttempts {
                     return Self.answer(for: last, orElse: error)
                 }
                 unauthorized = nil
+                renewedOnce = true
                 routing.started(renewed.id)
                 account = renewed
             }
