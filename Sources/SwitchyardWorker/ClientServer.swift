@@ -23,18 +23,16 @@ final class ClientServer: @unchecked Sendable {
     private let responder: HTTPChannelHandler.Responder
     private let logger: Logger
     private let connections = ConnectionTracker()
-    private let hangUps: HangUpRegistry
     private let headerTimeout: @Sendable () -> TimeAmount
     private var serverChannel: (any Channel)?
     private var socketClosed = false
 
     init(
-        listenFD: Int32, logger: Logger, hangUps: HangUpRegistry, headerTimeout: @escaping @Sendable () -> TimeAmount,
+        listenFD: Int32, logger: Logger, headerTimeout: @escaping @Sendable () -> TimeAmount,
         responder: @escaping HTTPChannelHandler.Responder
     ) {
         self.listenFD = listenFD
         self.logger = logger
-        self.hangUps = hangUps
         self.headerTimeout = headerTimeout
         self.responder = responder
     }
@@ -42,11 +40,10 @@ final class ClientServer: @unchecked Sendable {
     /// Starts serving; `idleTimeout` closes a connection with no request in flight that long.
     func startAccepting(idleTimeout: TimeAmount) async throws {
         guard serverChannel == nil, !socketClosed else { return }
-        let hangUps = self.hangUps
         let childSetup = HTTP1Channel(
             responder: responder,
             configuration: .init(
-                additionalChannelHandlers: [QuiesceGraceHandler(), RequestPhaseWatch(), hangUps.makeHandler()],
+                additionalChannelHandlers: [QuiesceGraceHandler(), RequestPhaseWatch()],
                 idleTimeout: idleTimeout))
         let logger = self.logger
         let connections = self.connections
@@ -67,14 +64,22 @@ final class ClientServer: @unchecked Sendable {
                 }
             }
             .childChannelInitializer { channel in
-                // First in the pipeline, ahead of the HTTP decoder: it sees a head's bytes arrive.
+                // First in the pipeline, ahead of the HTTP decoder: they see a head's bytes
+                // arrive, and the client's end of input whatever the HTTP handlers make of it.
+                let hangUp = HangUpWatch()
                 do {
                     try channel.pipeline.syncOperations.addHandler(RawReadWatch(timeout: headerTimeout()))
+                    try channel.pipeline.syncOperations.addHandler(HangUpHandler(watch: hangUp))
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
                 }
                 return childSetup.setup(channel: channel, logger: logger).map { connection in
-                    Task { await childSetup.handle(value: connection, logger: logger) }
+                    // Attached on the loop in this same turn, so no hang-up can come before it.
+                    hangUp.attach(Task {
+                        await HangUpWatch.$current.withValue(hangUp) {
+                            await childSetup.handle(value: connection, logger: logger)
+                        }
+                    })
                 }
             }
             .withBoundSocket(listenFD)

@@ -42,17 +42,16 @@ actor WorkerRuntime {
         // keep receiving into libcurl's memory (up to its 32 MiB window), so a slow client
         // could grow the worker; on its own connection a pause reaches the upstream at once.
         let curl = CurlMultiClient(name: "curl-data", multiplexing: false)
-        let hangUps = HangUpRegistry()
         let responder = ProxyResponder(
             provider: provider, generation: generation, pid: getpid(), routing: routing, settings: proxySettings,
-            upstream: ProxyUpstream(curl: curl, link: link, routing: routing, logger: logger), hangUps: hangUps, logger: logger)
+            upstream: ProxyUpstream(curl: curl, link: link, routing: routing, logger: logger), logger: logger)
         self.routing = routing
         self.proxySettings = proxySettings
         self.curl = curl
         self.pool = WorkerPool(routing: routing)
         let settings = proxySettings
         self.server = ClientServer(
-            listenFD: listenFD, logger: logger, hangUps: hangUps,
+            listenFD: listenFD, logger: logger,
             headerTimeout: { settings.headerTimeout },
             responder: { request, writer, channel in try await responder.respond(request, writer, channel) })
     }

@@ -42,7 +42,7 @@ enum LoopbackClient {
         return (status, String(text[split.upperBound...]))
     }
 
-    private static func address(_ host: String, port: UInt16) -> sockaddr_in {
+    static func address(_ host: String, port: UInt16) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -50,7 +50,7 @@ enum LoopbackClient {
         return address
     }
 
-    private static func withSockaddr(_ address: inout sockaddr_in, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32 {
+    static func withSockaddr(_ address: inout sockaddr_in, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32) -> Int32 {
         withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }

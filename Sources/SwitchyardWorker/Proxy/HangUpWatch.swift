@@ -1,75 +1,84 @@
 import NIOCore
 import Synchronization
 
-/// Learns when a client goes away while its response streams, so the upstream transfer is
-/// cancelled at once instead of at the next write that fails (an upstream can stay silent
-/// for minutes while a model thinks).
+/// Learns when a client goes away while its proxied request runs, so the upstream work done
+/// for it stops at once instead of at the next write that fails: an upstream can stay silent
+/// for minutes while a model thinks, and a request not yet answered (a head awaited, a stream
+/// held by `StreamGate`, a Codex answer being collected, a renewed token awaited) writes
+/// nothing that could fail at all.
 ///
-/// `HangUpHandler` sits in each connection's pipeline and reports end of input or close;
-/// the request handler registers what to do (`HangUpWatch.onHangUp`) for as long as its
-/// stream runs. A connection serves one request at a time, so one action per connection.
-final class HangUpRegistry: Sendable {
-    private struct Entry {
-        var action: (@Sendable () -> Void)?
-        var hungUp = false
-    }
+/// One watch per connection. `HangUpHandler` reports the client's end of input or the
+/// connection's close; the request handler arms the watch for as long as a proxied request
+/// runs (`arm`, `disarm`). A hang-up while armed cancels the connection's task, and every
+/// wait on the data path honours that cancellation (`UpstreamExchange`, the renewed-token
+/// wait, project discovery): the current transfer is cancelled, no further attempt starts,
+/// nothing is reported for the cancelled attempt. Hummingbird closes the connection when the
+/// handler throws (`ClientGone`), so nothing is written to it.
+///
+/// Outside the armed window a hang-up cancels nothing: a client that half-closes after its
+/// request still gets a health check or a local answer.
+final class HangUpWatch: Sendable {
+    /// The watch of the connection the current task serves; bound by `ClientServer` around
+    /// each connection's task (a task-local: no lookup, no lock, per request).
+    @TaskLocal static var current: HangUpWatch?
 
-    private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
+    private static let armed: UInt8 = 1
+    private static let gone: UInt8 = 2
+
+    /// `armed` and `gone`, changed by single atomic operations so that whichever of
+    /// `arm` and `hungUp` comes second sees the other.
+    private let flags = Atomic<UInt8>(0)
+    /// Set once, on the connection's event loop, before the task can serve a request.
+    private let task = Mutex<Task<Void, Never>?>(nil)
 
     init() {}
 
-    func watch(_ channel: any Channel) -> HangUpWatch { HangUpWatch(registry: self, id: ObjectIdentifier(channel)) }
-
-    func makeHandler() -> HangUpHandler { HangUpHandler(registry: self) }
-
-    fileprivate func set(_ id: ObjectIdentifier, _ action: (@Sendable () -> Void)?) {
-        let runNow: (@Sendable () -> Void)? = entries.withLock { entries in
-            if action == nil {
-                if entries[id]?.hungUp != true { entries[id] = nil } else { entries[id]?.action = nil }
-                return nil
-            }
-            if entries[id]?.hungUp == true { return action }
-            entries[id, default: Entry()].action = action
-            return nil
-        }
-        runNow?()
+    /// The task serving this connection: the one a hang-up cancels.
+    func attach(_ task: Task<Void, Never>) {
+        self.task.withLock { $0 = task }
     }
 
-    fileprivate func hungUp(_ id: ObjectIdentifier, closed: Bool) {
-        let action: (@Sendable () -> Void)? = entries.withLock { entries in
-            let action = entries[id]?.action
-            if closed { entries[id] = nil } else { entries[id] = Entry(action: nil, hungUp: true) }
-            return action
-        }
-        action?()
+    /// From now on a hang-up cancels the connection's task. False when the client has gone
+    /// already: then nothing may start on its behalf.
+    func arm() -> Bool {
+        let (old, _) = flags.bitwiseOr(Self.armed, ordering: .acquiringAndReleasing)
+        return old & Self.gone == 0
+    }
+
+    /// The proxied request ended; a later hang-up concerns no upstream work.
+    func disarm() {
+        flags.bitwiseAnd(~Self.armed, ordering: .acquiringAndReleasing)
+    }
+
+    /// The client's end of input or the connection's close; the first one cancels an armed request.
+    fileprivate func hungUp() {
+        let (old, _) = flags.bitwiseOr(Self.gone, ordering: .acquiringAndReleasing)
+        guard old & Self.gone == 0, old & Self.armed != 0 else { return }
+        task.withLock { $0 }?.cancel()
     }
 }
 
-/// One request's view of its connection's hang-ups.
-struct HangUpWatch: Sendable {
-    let registry: HangUpRegistry
-    let id: ObjectIdentifier
-
-    /// Runs `action` when the client goes away (at once if it already has).
-    func onHangUp(_ action: @escaping @Sendable () -> Void) { registry.set(id, action) }
-
-    func clear() { registry.set(id, nil) }
+/// Thrown by the request handler when its client hung up before the answer was written:
+/// Hummingbird then closes the connection without writing to it.
+struct ClientGone: Error, CustomStringConvertible {
+    var description: String { "the client hung up before its answer was decided" }
 }
 
-/// Reports a client's end of input or the connection's close to the registry.
+/// Reports a client's end of input or the connection's close to its `HangUpWatch`. First in
+/// the pipeline, so it sees both whatever the HTTP handlers do with them.
 final class HangUpHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
-    private let registry: HangUpRegistry
+    private let watch: HangUpWatch
 
-    init(registry: HangUpRegistry) { self.registry = registry }
+    init(watch: HangUpWatch) { self.watch = watch }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case ChannelEvent.inputClosed = event { registry.hungUp(ObjectIdentifier(context.channel), closed: false) }
+        if case ChannelEvent.inputClosed = event { watch.hungUp() }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        registry.hungUp(ObjectIdentifier(context.channel), closed: true)
+        watch.hungUp()
         context.fireChannelInactive()
     }
 }

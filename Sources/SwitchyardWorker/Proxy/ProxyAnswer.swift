@@ -13,4 +13,6 @@ enum ProxyAnswer {
     /// `accountID` is released (`RoutingTable.finished`) when the stream ends.
     case stream(head: HTTPResponseHead, exchange: UpstreamExchange, prefix: [UInt8],
                 unwrap: GeminiStreamUnwrapper?, accountID: String)
+    /// The client hung up first: nothing is written, the connection is closed.
+    case abandoned
 }

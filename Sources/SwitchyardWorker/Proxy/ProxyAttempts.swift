@@ -8,6 +8,10 @@ import SwitchyardProtocol
 /// One client request's walk over the pool (SPEC §6.4, §8): pick an account, call upstream,
 /// and on a failure that is the account's or the upstream's (not the client's) move on to
 /// another account — at most `max-attempts` — as long as nothing reached the client.
+///
+/// A cancelled task means the client hung up (`HangUpWatch`): the current transfer is
+/// cancelled by its wait, and the walk ends with `.abandoned` — no further attempt, nothing
+/// classified or reported for the cancelled one, the account released.
 struct ProxyAttempts {
     let settings: ProxySettings
     let routing: RoutingTable
@@ -31,6 +35,8 @@ struct ProxyAttempts {
         case answer(ProxyAnswer)
         /// `refusedToken`: the upstream refused the account's access token (401).
         case retry(Failure, refusedToken: Bool = false)
+        /// The client hung up during the attempt.
+        case abandoned
     }
 
     /// How long a request whose only usable account was refused with 401 waits for that
@@ -47,6 +53,7 @@ struct ProxyAttempts {
         /// SPEC §6.4 allows one retry on a renewed token; a renewed token refused too is final.
         var renewedOnce = false
         for _ in 0..<settings.maxAttempts {
+            if Task.isCancelled { return .abandoned }
             let account: PoolAccount
             switch routing.choose(model: model, session: session, excluding: tried) {
             case .account(let chosen):
@@ -56,6 +63,7 @@ struct ProxyAttempts {
                 guard !renewedOnce, let refused = unauthorized,
                       let renewed = await routing.nextToken(of: refused.id, after: refused.accessToken, timeout: Self.renewedTokenWait)
                 else {
+                    if Task.isCancelled { return .abandoned }
                     // Every account cooling now (this request's own 429s included): the
                     // table's answer, whose Retry-After says when the first is usable again —
                     // an upstream 429 passed on would tell about one account only.
@@ -68,11 +76,19 @@ struct ProxyAttempts {
                 account = renewed
             }
             tried.insert(account.id)
-            let step = await attempt(call, on: account, adapter: adapter)
+            var step = await attempt(call, on: account, adapter: adapter)
+            if Task.isCancelled {
+                // The client hung up just as the attempt came to something: it goes nowhere.
+                if case .answer(.stream(_, let exchange, _, _, _)) = step { exchange.cancel() }
+                step = .abandoned
+            }
             switch step {
             case .answer(let answer):
                 if case .stream = answer {} else { routing.finished(account.id) }
                 return answer
+            case .abandoned:
+                routing.finished(account.id)
+                return .abandoned
             case .retry(let failure, let refusedToken):
                 routing.finished(account.id)
                 last = failure
@@ -98,25 +114,26 @@ struct ProxyAttempts {
         if settings.provider == .gemini, credentials.projectID == nil {
             switch await upstream.discoverProject(for: account, settings: settings) {
             case .found(let project): credentials.projectID = project
+            case .failed where Task.isCancelled: return .abandoned
             case .failed(let status, let headers, let body, let error):
                 return failed(status: status, headers: headers, body: body, transportError: error, account: account)
             }
         }
+        // A hang-up from here on cancels the transfer through the exchange's waits.
+        if Task.isCancelled { return .abandoned }
         let request = adapter.upstreamRequest(call, account: credentials, config: settings.upstream)
         let exchange = UpstreamExchange(eventLoop: eventLoop)
         exchange.start(upstream.httpRequest(request, account: account, settings: settings), on: upstream.curl)
         let head: HTTPResponseHead
         switch await exchange.head() {
         case .success(let received): head = received
-        case .failure(let error):
-            return failed(status: nil, headers: [], body: [], transportError: error.description, account: account)
+        case .failure(let error): return broken(error, account: account)
         }
         guard (200...299).contains(head.status) else {
             let body: [UInt8]
             switch await exchange.collect(limit: Self.errorBodyLimit) {
             case .success(let collected): body = collected
-            case .failure(let error):
-                return failed(status: nil, headers: [], body: [], transportError: error.description, account: account)
+            case .failure(let error): return broken(error, account: account)
             }
             return failed(status: head.status, headers: head.headers, body: body, transportError: nil, account: account)
         }
@@ -182,8 +199,7 @@ struct ProxyAttempts {
         let body: [UInt8]
         switch await exchange.collect(limit: settings.maxBodyBytes * 4) {
         case .success(let collected): body = collected
-        case .failure(let error):
-            return failed(status: nil, headers: [], body: [], transportError: error.description, account: account)
+        case .failure(let error): return broken(error, account: account)
         }
         switch rewrite(body) {
         case .ok(let rewritten):
@@ -227,7 +243,7 @@ struct ProxyAttempts {
                 if unwrapper != nil { tail += unwrapper!.finish() }
                 return .answer(.buffered(status: head.status, headers: head.headers, body: tail))
             case .failed(let error):
-                return failed(status: nil, headers: [], body: [], transportError: error.description, account: account)
+                return broken(error, account: account)
             }
         }
     }
@@ -242,6 +258,13 @@ struct ProxyAttempts {
     }
 
     // MARK: - Failures
+
+    /// A transfer that ended without its answer: the client's hang-up cancelled it (nothing
+    /// to classify: the upstream did nothing wrong), or the upstream or network failed.
+    private func broken(_ error: CurlError, account: PoolAccount) -> Step {
+        if Task.isCancelled { return .abandoned }
+        return failed(status: nil, headers: [], body: [], transportError: error.description, account: account)
+    }
 
     /// An error inside a 2xx stream before any content: classified like an API answer with
     /// that payload; passed on as the stream it was when it is the client's to see.

@@ -15,7 +15,6 @@ struct ProxyResponder: Sendable {
     let routing: RoutingTable
     let settings: ProxySettingsBox
     let upstream: ProxyUpstream
-    let hangUps: HangUpRegistry
     let logger: Logger
 
     func respond(_ request: Request, _ writer: consuming ResponseWriter, _ channel: any Channel) async throws {
@@ -54,9 +53,13 @@ struct ProxyResponder: Sendable {
         let session = inspected.sessionKey(provider: provider) { name in
             HTTPField.Name(name).flatMap { request.headers[$0] }
         }
+        // From here on the client's hang-up cancels the upstream work done for it (`HangUpWatch`).
+        let hangUp = HangUpWatch.current
+        guard hangUp?.arm() != false else { throw ClientGone() }
+        defer { hangUp?.disarm() }
         let attempts = ProxyAttempts(settings: settings, routing: routing, upstream: upstream, eventLoop: channel.eventLoop, logger: logger)
         let answer = await attempts.run(call, session: session)
-        try await ResponseRelay.write(answer, provider: provider, routing: routing, hangUp: hangUps.watch(channel), to: writer)
+        try await ResponseRelay.write(answer, provider: provider, routing: routing, to: writer)
     }
 
     private static let notFound = Array(#"{"error":{"code":404,"message":"not found"}}"#.utf8)

@@ -13,7 +13,13 @@ final class ProxyUpstream: Sendable {
     private let routing: RoutingTable
     private let logger: Logger
     /// Discoveries in flight, so concurrent first requests of one account share one call.
-    private let discoveries = Mutex<[String: Task<ProjectDiscovery, Never>]>([:])
+    private let discoveries = Mutex<[String: Discovery]>([:])
+
+    private struct Discovery {
+        let task: Task<ProjectDiscovery, Never>
+        /// Requests waiting for it; the last one to leave (its client hung up) cancels it.
+        var waiters: Int
+    }
 
     init(curl: CurlMultiClient, link: SupervisorLink, routing: RoutingTable, logger: Logger) {
         self.curl = curl
@@ -53,18 +59,42 @@ final class ProxyUpstream: Sendable {
     }
 
     /// The account's Code Assist project, asked of `loadCodeAssist` on its first use and
-    /// reported to the supervisor, which stores it (SPEC §7).
+    /// reported to the supervisor, which stores it (SPEC §7). Cancelling the waiting task (its
+    /// client hung up) cancels the call too, unless other requests still wait for it; then
+    /// this one waits on and its caller drops the result.
     func discoverProject(for account: PoolAccount, settings: ProxySettings) async -> ProjectDiscovery {
         if let known = routing.account(account.id)?.projectID { return .found(known) }
         let task = discoveries.withLock { running -> Task<ProjectDiscovery, Never> in
-            if let task = running[account.id] { return task }
+            if let joined = running[account.id] {
+                running[account.id]?.waiters += 1
+                return joined.task
+            }
             let task = Task { await self.loadCodeAssist(account, settings: settings) }
-            running[account.id] = task
+            running[account.id] = Discovery(task: task, waiters: 1)
             return task
         }
-        let result = await task.value
-        discoveries.withLock { $0[account.id] = nil }
+        let result = await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            leaveDiscovery(account.id, task)
+        }
+        // Over: later requests find the project in the pool, or start afresh after a failure.
+        discoveries.withLock { running in
+            if running[account.id]?.task == task { running[account.id] = nil }
+        }
         return result
+    }
+
+    /// A waiting request's client hung up; the last one to go takes the call with it, and
+    /// the next request for the account starts a new one instead of joining a cancelled one.
+    private func leaveDiscovery(_ accountID: String, _ task: Task<ProjectDiscovery, Never>) {
+        let cancel = discoveries.withLock { running -> Bool in
+            guard var discovery = running[accountID], discovery.task == task else { return false }
+            discovery.waiters -= 1
+            running[accountID] = discovery.waiters > 0 ? discovery : nil
+            return discovery.waiters == 0
+        }
+        if cancel { task.cancel() }
     }
 
     private func loadCodeAssist(_ account: PoolAccount, settings: ProxySettings) async -> ProjectDiscovery {

@@ -16,10 +16,11 @@ enum ResponseRelay {
     }
 
     static func write(
-        _ answer: ProxyAnswer, provider: Provider, routing: RoutingTable, hangUp: HangUpWatch,
-        to writer: consuming ResponseWriter
+        _ answer: ProxyAnswer, provider: Provider, routing: RoutingTable, to writer: consuming ResponseWriter
     ) async throws {
         switch answer {
+        case .abandoned:
+            throw ClientGone()
         case .local(let error):
             try await writeLocal(error, provider: provider, to: writer)
         case .buffered(let status, let headers, let body):
@@ -30,8 +31,8 @@ enum ResponseRelay {
                 body: .init(byteBuffer: ByteBuffer(bytes: body)))
         case .stream(let head, let exchange, let prefix, let unwrap, let accountID):
             defer { routing.finished(accountID) }
-            hangUp.onHangUp { exchange.cancel() }
-            defer { hangUp.clear() }
+            // A hang-up meanwhile cancels the transfer through the task (`HangUpWatch`); the
+            // next wait on the exchange then reports it.
             do {
                 try await relay(head: head, exchange: exchange, prefix: prefix, unwrap: unwrap, to: writer)
             } catch {

@@ -41,7 +41,7 @@ final class RoutingTable: Sendable {
         var key = WaiterKey()
     }
 
-    /// Tells one waiter from another, for the timeout's removal.
+    /// Tells one waiter from another, for the removal at its timeout or cancellation.
     private final class WaiterKey: Sendable, Equatable {
         static func == (a: WaiterKey, b: WaiterKey) -> Bool { a === b }
     }
@@ -114,29 +114,41 @@ final class RoutingTable: Sendable {
     }
 
     /// The account once the supervisor pushes it with an access token other than `token`
-    /// (the refresh a 401 set off), or nil when it leaves the pool or `timeout` passes first.
+    /// (the refresh a 401 set off), or nil when it leaves the pool, `timeout` passes or the
+    /// task is cancelled (its client hung up, `HangUpWatch`) first.
     /// SPEC §6.4: with no other account usable, a 401'd request is retried on the same
     /// account with its new token.
     func nextToken(of id: String, after token: String, timeout: Duration) async -> PoolAccount? {
         let key = WaiterKey()
-        return await withCheckedContinuation { (continuation: CheckedContinuation<PoolAccount?, Never>) in
-            let immediate: PoolAccount?? = state.withLock { state in
-                guard let account = state.accounts[id] else { return .some(nil) }
-                if account.accessToken != token { return .some(account) }
-                state.tokenWaiters[id, default: []].append(TokenWaiter(token: token, continuation: continuation, key: key))
-                return nil
-            }
-            if let immediate { return continuation.resume(returning: immediate) }
-            Task {
-                try? await Task.sleep(for: timeout)
-                let expired: CheckedContinuation<PoolAccount?, Never>? = self.state.withLock { state in
-                    guard var waiters = state.tokenWaiters[id], let index = waiters.firstIndex(where: { $0.key == key }) else { return nil }
-                    let waiter = waiters.remove(at: index)
-                    state.tokenWaiters[id] = waiters.isEmpty ? nil : waiters
-                    return waiter.continuation
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<PoolAccount?, Never>) in
+                let immediate: PoolAccount?? = state.withLock { state in
+                    guard let account = state.accounts[id] else { return .some(nil) }
+                    if account.accessToken != token { return .some(account) }
+                    // Under the lock `onCancel` takes: a cancellation either is seen here or
+                    // finds the waiter.
+                    if Task.isCancelled { return .some(nil) }
+                    state.tokenWaiters[id, default: []].append(TokenWaiter(token: token, continuation: continuation, key: key))
+                    return nil
                 }
-                expired?.resume(returning: nil)
+                if let immediate { return continuation.resume(returning: immediate) }
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    self.removeTokenWaiter(of: id, key: key)?.resume(returning: nil)
+                }
             }
+        } onCancel: {
+            removeTokenWaiter(of: id, key: key)?.resume(returning: nil)
+        }
+    }
+
+    /// The waiter's continuation, if nothing resumed it yet.
+    private func removeTokenWaiter(of id: String, key: WaiterKey) -> CheckedContinuation<PoolAccount?, Never>? {
+        state.withLock { state in
+            guard var waiters = state.tokenWaiters[id], let index = waiters.firstIndex(where: { $0.key == key }) else { return nil }
+            let waiter = waiters.remove(at: index)
+            state.tokenWaiters[id] = waiters.isEmpty ? nil : waiters
+            return waiter.continuation
         }
     }
 

@@ -163,15 +163,22 @@ final class UpstreamExchange: CurlTransferSink, Sendable {
         }
     }
 
-    /// Suspends until there is something to act on (checked under the lock, so no wake-up is lost).
+    /// Suspends until there is something to act on (checked under the lock, so no wake-up is
+    /// lost). Cancelling the waiting task (its client hung up, `HangUpWatch`) cancels the
+    /// transfer, whose end wakes the waiter like any end: one wake-up path, one resume. A task
+    /// cancelled before it got here cancels the transfer at once.
     private func waitUntilWorthWaking() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { state -> Bool in
-                if state.worthWaking { return true }
-                state.waiter = continuation
-                return false
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state -> Bool in
+                    if state.worthWaking { return true }
+                    state.waiter = continuation
+                    return false
+                }
+                if now { continuation.resume() }
             }
-            if now { continuation.resume() }
+        } onCancel: {
+            cancel()
         }
     }
 }
