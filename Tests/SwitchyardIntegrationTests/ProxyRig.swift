@@ -11,10 +11,11 @@ final class ProxyRig {
     /// Simulator account name → Switchyard account id.
     private(set) var ids: [String: String] = [:]
 
-    init(provider: String, extraConfig: String = "") throws {
+    /// `providerConfig`: more keys under `providers.<provider>`, each line indented four spaces.
+    init(provider: String, extraConfig: String = "", providerConfig: String = "") throws {
         self.provider = provider
         sim = try Simulator()
-        daemon = try TestDaemon(providers: [provider], upstreams: [provider: sim.providerConfig(provider)])
+        daemon = try TestDaemon(providers: [provider], upstreams: [provider: sim.providerConfig(provider) + providerConfig])
         var yaml = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
         yaml += "quota-interval: 1h\nrefresh-backoff: {initial: 1s, max: 2s}\n" + extraConfig
         try yaml.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
