@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardCurl
+import Synchronization
 import XCTest
 
 /// Failover before the first byte (SPEC §6.4, §8): a failed attempt moves to another account,
@@ -189,6 +190,113 @@ final class FailoverTests: XCTestCase {
         let after = try Client.post(base + "/v1/messages", DataPathTests.claudeBody, headers: session)
         XCTAssertEqual(after.status, 200, after.body)
         XCTAssertEqual(after.header("x-sim-account"), bound, "the session is back on its account")
+        rig.stop()
+    }
+
+    /// SPEC §3 `max-attempts`: a request tries at most that many accounts, and when every
+    /// attempt failed with a 5xx the client gets the last upstream answer as it was given.
+    func testMaxAttemptsBoundsTheAccountsOneRequestTries() throws {
+        let rig = try ProxyRig(provider: "claude", providerConfig: "    max-attempts: 2\n")
+        let names = ["a1", "a2", "a3", "a4"]
+        for name in names { try rig.addAccount(name, api: "server_error") }
+        try rig.start()
+        let answer = try Client.post(try rig.base + "/v1/messages", DataPathTests.claudeBody)
+        XCTAssertEqual(answer.status, 500, answer.body)
+        XCTAssertEqual(answer.json["type"] as? String, "error", answer.body)
+        let error = try XCTUnwrap(answer.json["error"] as? [String: Any], answer.body)
+        XCTAssertEqual(error["type"] as? String, "api_error", "the upstream's own answer, not one of the worker's")
+        XCTAssertEqual(error["message"] as? String, "Internal server error")
+        XCTAssertEqual(try rig.sim.stats()["api_calls"] as? Int, 2, "two attempts in all, four accounts notwithstanding")
+        XCTAssertEqual(try names.map { try rig.apiCalls($0) }.filter { $0 == 1 }.count, 2, "two accounts, once each")
+        rig.stop()
+    }
+
+    /// SPEC §8: after the first byte an upstream failure is the client's to see. The stream
+    /// ends without its terminating chunk, nothing is retried, and a cut (a network error,
+    /// like a 5xx) costs the account nothing.
+    func testAStreamCutAfterTheFirstByteReachesTheClientCutAndIsNotRetried() throws {
+        let rig = try ProxyRig(provider: "claude", providerConfig: "    selection: fill-first\n")
+        let cut = try rig.addAccount("a1", api: ["stream_cut", "ok"])
+        try rig.addAccount("a2")
+        try rig.start()
+        let url = try rig.base + "/v1/messages"
+        var head: HTTPResponseHead?
+        var received = ""
+        let result = Result { () throws(CurlError) in
+            try CurlEasyClient().perform(
+                HTTPRequest(method: .post, url: url, headers: [("content-type", "application/json")],
+                            body: Array(DataPathTests.claudeStream.utf8), timeout: .seconds(15)),
+                onHeaders: { head = $0 },
+                onChunk: { received += String(decoding: $0, as: UTF8.self); return true })
+        }
+        guard case .failure(let error) = result else {
+            return XCTFail("a cut stream must not look complete to the client: \(received)")
+        }
+        XCTAssertEqual(error.code, .partialBody, "the chunked body ended without its last chunk: \(error)")
+        XCTAssertEqual(head?.status, 200)
+        XCTAssertEqual(head?.header("x-sim-account"), "a1")
+        XCTAssertTrue(received.contains("content_block_delta"), "content reached the client before the cut: \(received)")
+        XCTAssertFalse(received.contains("message_stop"), received)
+        XCTAssertEqual(try rig.apiCalls("a1"), 1)
+        XCTAssertEqual(try rig.apiCalls("a2"), 0, "nothing is retried once the client has bytes")
+
+        // Not penalised: still first in line (fill-first), in the worker as in the store.
+        let next = try Client.post(url, DataPathTests.claudeBody)
+        XCTAssertEqual(next.status, 200, next.body)
+        XCTAssertEqual(next.header("x-sim-account"), "a1")
+        let stored = try rig.daemon.readAccount(cut)
+        XCTAssertNil(stored["cooldown_until"], "\(stored)")
+        XCTAssertNotEqual(stored["disabled"] as? Bool, true, "\(stored)")
+        XCTAssertNil(stored["refresh_message"], "\(stored)")
+        let shown = rig.daemon.cli("accounts", "show", cut, "--json")
+        let account = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any], shown.stdout)
+        XCTAssertEqual(account["state"] as? String, "active")
+        rig.stop()
+    }
+
+    /// SPEC §6.4/§6.5 on the request path: eight requests refused together on the only account
+    /// set off one refresh, and each waits for the new token and is served with it — those
+    /// that arrive while the refresh runs (after the account was held out) included.
+    func testConcurrentRefusalsOnTheOnlyAccountShareOneRefresh() throws {
+        let rig = try ProxyRig(provider: "claude")
+        // The upstream no longer accepts the stored access token (revoked): every request that
+        // carries it gets 401 until the refresh, slowed to a second, brings a new one. The
+        // quota was read just now, so no quota read meets the revocation first.
+        let now = Int(Date().timeIntervalSince1970)
+        let id = try rig.addAccount("a1", extra: ["access_token": "a1-at-revoked", "refresh": "slow", "latency_ms": 1000],
+                                    fileExtra: ["quota": ["checked_at": now, "status": "ok", "windows": [] as [Any]]])
+        try rig.start()
+        let url = try rig.base + "/v1/messages"
+        let answers = Mutex<[ClientAnswer]>([])
+        let done = DispatchGroup()
+        func send(_ count: Int) {
+            for _ in 0..<count {
+                done.enter()
+                Thread.detachNewThread {
+                    let answer = (try? Client.post(url, DataPathTests.claudeBody)) ?? ClientAnswer(status: -1, headers: [], body: "transport error")
+                    answers.withLock { $0.append(answer) }
+                    done.leave()
+                }
+            }
+        }
+        let counters = { try XCTUnwrap(try rig.sim.account("a1")["counters"] as? [String: Any]) }
+        let started = ContinuousClock.now
+        send(6)
+        // Two more once the refresh is under way: the account is held out by then.
+        XCTAssertTrue(eventually(timeout: .seconds(5)) { try counters()["token_calls"] as? Int == 1 })
+        send(2)
+        XCTAssertEqual(done.wait(timeout: .now() + 20), .success)
+        let elapsed = ContinuousClock.now - started
+        let all = answers.withLock { $0 }
+        XCTAssertEqual(all.map(\.status), Array(repeating: 200, count: 8),
+                       "every request waits for the renewed token: \(all.map(\.body))\n\(rig.daemon.log())")
+        XCTAssertLessThan(elapsed, .seconds(10))
+        XCTAssertEqual(try counters()["token_calls"] as? Int, 1, "one refresh however many requests saw the 401")
+        XCTAssertEqual(try counters()["usage_calls"] as? Int, 0, "the refresh was the request path's")
+        XCTAssertEqual(try counters()["api_calls"] as? Int, 8, "each request served once, with the new token")
+        let refused = (try rig.sim.stats()["api_calls"] as? Int ?? 0) - 8
+        XCTAssertTrue((1...6).contains(refused), "the first six met the revoked token, the late two did not: \(refused)")
+        XCTAssertEqual(try rig.daemon.readAccount(id)["access_token"] as? String, "a1-at-1")
         rig.stop()
     }
 

@@ -11,7 +11,7 @@ final class ProxyRig {
     /// Simulator account name → Switchyard account id.
     private(set) var ids: [String: String] = [:]
 
-    /// `providerConfig`: more keys for the provider's section, each line indented four spaces.
+    /// `providerConfig`: more keys under `providers.<provider>`, each line indented four spaces.
     init(provider: String, extraConfig: String = "", providerConfig: String = "") throws {
         self.provider = provider
         sim = try Simulator()

@@ -156,15 +156,16 @@ public struct AccountSelector: Sendable {
 
     /// Why nothing was picked: every account is cooling (for this model) → 429 with the
     /// time until the first is usable again; anything else (empty pool, expired tokens,
-    /// every usable account already tried) → 503.
+    /// every usable account already tried) → 503. An account tried already whose model is
+    /// now exhausted (this request's own 429) counts as cooling, as one cooled whole does.
     private func failure(model: String?, excluding: Set<String>) -> Selection {
         var earliest: Int64?
         for account in accounts.values {
             let until: Int64
             if account.isCooling(at: now) {
                 until = account.cooldownUntil!
-            } else if account.isUsable(at: now), !excluding.contains(account.id),
-                      account.isCooled(for: model, at: now), let modelUntil = model.flatMap({ account.modelCooldowns[$0] })
+            } else if account.isUsable(at: now), account.isCooled(for: model, at: now),
+                      let modelUntil = model.flatMap({ account.modelCooldowns[$0] })
             {
                 until = modelUntil
             } else {

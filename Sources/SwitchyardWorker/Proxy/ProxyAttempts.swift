@@ -59,9 +59,11 @@ struct ProxyAttempts {
             case .account(let chosen):
                 account = chosen
             case .none(let error):
-                // SPEC §6.4: no other account — retry the refused one with its new token.
-                guard !renewedOnce, let refused = unauthorized,
-                      let renewed = await routing.nextToken(of: refused.id, after: refused.accessToken, timeout: Self.renewedTokenWait)
+                // SPEC §6.4: no other account — retry the refused one with its new token (or
+                // one another request saw refused, whose refresh is under way); once only.
+                guard !renewedOnce,
+                      let (refused, wait) = unauthorized.map({ ($0, Self.renewedTokenWait) }) ?? routing.awaitingRefresh(excluding: tried),
+                      let renewed = await routing.nextToken(of: refused.id, after: refused.accessToken, timeout: wait)
                 else {
                     if Task.isCancelled { return .abandoned }
                     // Every account cooling now (this request's own 429s included): the
@@ -309,11 +311,11 @@ struct ProxyAttempts {
             upstream.report(decision, code: code, account: account, status: status, headers: headers)
             return .retry(passOn)
         case .forceRefreshThenRetry:
-            routing.holdUntilNewToken(account.id)
+            routing.holdUntilNewToken(account.id, refreshWait: Self.renewedTokenWait)
             upstream.report(decision, code: code, account: account, status: status, headers: headers)
             return .retry(.local(.noUsableAccount), refusedToken: true)
         case .permanent:
-            routing.holdUntilNewToken(account.id)
+            routing.holdUntilNewToken(account.id, refreshWait: nil)
             upstream.report(decision, code: code, account: account, status: status, headers: headers)
             return .retry(.local(.noUsableAccount))
         case .retryElsewhere(let message):

@@ -36,11 +36,11 @@ struct ProxyResponder: Sendable {
         }
         let body: [UInt8]
         switch try await Self.readBody(request, limit: settings.maxBodyBytes) {
-        case .some(let read): body = read
-        case .none:
+        case .complete(let read): body = read
+        case .tooLarge(var rest):
             try await ResponseRelay.writeLocal(.bodyTooLarge(limitBytes: settings.maxBodyBytes), provider: provider, to: writer)
-            // The rest of the body is left unread: the connection cannot serve another request.
-            try? await channel.close()
+            // The rest of the body is not read for use: the connection cannot serve another request.
+            await LingeringClose.close(channel, discarding: &rest)
             return
         }
         let inspected: ClientRequest
@@ -65,15 +65,21 @@ struct ProxyResponder: Sendable {
     private static let notFound = Array(#"{"error":{"code":404,"message":"not found"}}"#.utf8)
 
 
-    /// The body, or nil when it is larger than `limit` (announced or as it arrives).
-    static func readBody(_ request: Request, limit: Int) async throws -> [UInt8]? {
-        if let announced = request.headers[.contentLength].flatMap(Int.init), announced > limit { return nil }
+    enum BodyRead {
+        case complete([UInt8])
+        /// Larger than the limit (announced or as it arrived); `rest` reads what is left of it.
+        case tooLarge(rest: RequestBody.AsyncIterator)
+    }
+
+    static func readBody(_ request: Request, limit: Int) async throws -> BodyRead {
+        var iterator = request.body.makeAsyncIterator()
+        if let announced = request.headers[.contentLength].flatMap(Int.init), announced > limit { return .tooLarge(rest: iterator) }
         var body: [UInt8] = []
-        for try await buffer in request.body {
-            guard body.count + buffer.readableBytes <= limit else { return nil }
+        while let buffer = try await iterator.next() {
+            guard body.count + buffer.readableBytes <= limit else { return .tooLarge(rest: iterator) }
             body.append(contentsOf: buffer.readableBytesView)
         }
-        return body
+        return .complete(body)
     }
 
     /// Every credential the client presented, wherever SPEC §8 allows it.

@@ -80,6 +80,11 @@ enum ResponseRelay {
                                    body: .init(byteBuffer: first))
             return
         case .failed(let error):
+            // The upstream failed before the head went out, after the answer was decided:
+            // the client still gets what arrived, then the cut — closing with nothing
+            // written would leave it an empty reply that tells it nothing.
+            var body = try await writer.writeHead(HTTPResponse(status: .init(code: head.status), headerFields: fields))
+            if first.readableBytes > 0 { try await body.write(first) }
             throw UpstreamCut(error: error)
         case .data, nil:
             break

@@ -23,6 +23,9 @@ final class RoutingTable: Sendable {
         /// counted for "all cooling"), and a new access token ends the hold early.
         var untilNewToken: Bool
         var tokenAtHold: String
+        /// A 401: the supervisor is refreshing the account; until then requests wait for the
+        /// new token rather than answer 503.
+        var refreshWaitEnds: ContinuousClock.Instant?
     }
 
     private struct State {
@@ -152,6 +155,22 @@ final class RoutingTable: Sendable {
         }
     }
 
+    /// An account held out after a 401 whose refresh is under way, other than those in
+    /// `excluding`, and how long to wait for its new token: a request that finds no usable
+    /// account waits as the requests that met the 401 do (SPEC §6.4) — arriving a moment
+    /// later must not turn the same wait into a 503 — but no longer than they do.
+    func awaitingRefresh(excluding: Set<String>) -> (account: PoolAccount, wait: Duration)? {
+        state.withLock { state in
+            let now = ContinuousClock.now
+            for (id, hold) in state.holds where !excluding.contains(id) {
+                guard let ends = hold.refreshWaitEnds, ends > now, let account = state.accounts[id],
+                      account.accessToken == hold.tokenAtHold else { continue }
+                return (account, ends - now)
+            }
+            return nil
+        }
+    }
+
     // MARK: - Requests
 
     enum Choice {
@@ -200,11 +219,13 @@ final class RoutingTable: Sendable {
 
     /// A 401 or a permanent failure: out until a pool update brings a new token (a refresh,
     /// an operator's action), or `unauthorizedHold` has passed and an update comes (the
-    /// supervisor removes a disabled account from the pool anyway).
-    func holdUntilNewToken(_ id: String) {
+    /// supervisor removes a disabled account from the pool anyway). `refreshWait`: a 401,
+    /// whose refresh the supervisor runs now — how long requests may wait for its token.
+    func holdUntilNewToken(_ id: String, refreshWait: Duration?) {
         state.withLock { state in
             guard let account = state.accounts[id] else { return }
-            let hold = Hold(until: Self.now() + Self.unauthorizedHold, untilNewToken: true, tokenAtHold: account.accessToken)
+            let hold = Hold(until: Self.now() + Self.unauthorizedHold, untilNewToken: true, tokenAtHold: account.accessToken,
+                            refreshWaitEnds: refreshWait.map { ContinuousClock.now + $0 })
             state.holds[id] = hold
             state.selector.upsert(Self.routing(account, hold: hold, modelHolds: Self.liveModelHolds(&state, for: id)))
         }

@@ -108,6 +108,16 @@ final class AccountSelectorTests: XCTestCase {
         XCTAssertEqual(selector.select(at: now + 120, model: "gemini-2.5-pro"), .account(id: "b"))
     }
 
+    /// The request's own 429s exhausted the model on every account it tried: all cooling,
+    /// not "none usable" (the client learns when to come back).
+    func testAModelExhaustedOnTheAccountsARequestTriedIsAllCooling() {
+        var selector = selector(.roundRobin, ids: ["a", "b"])
+        selector.cool("a", model: "gemini-2.5-pro", until: now + 600)
+        selector.cool("b", model: "gemini-2.5-pro", until: now + 120)
+        XCTAssertEqual(selector.select(at: now, model: "gemini-2.5-pro", excluding: ["a", "b"]), .allCooling(retryAfterSeconds: 120))
+        XCTAssertEqual(selector.select(at: now, model: "gemini-2.5-flash", excluding: ["a", "b"]), .noneUsable)
+    }
+
     func testRemovedAccountsLeaveAtOnce() {
         var selector = selector(.leastUsed, ids: ["a", "b"])
         selector.remove("a")
