@@ -24,27 +24,28 @@ final class ClientServer: @unchecked Sendable {
     private let logger: Logger
     private let connections = ConnectionTracker()
     private let headerTimeout: @Sendable () -> TimeAmount
+    private let idleTimeout: @Sendable () -> TimeAmount
     private var serverChannel: (any Channel)?
     private var socketClosed = false
 
     init(
         listenFD: Int32, logger: Logger, headerTimeout: @escaping @Sendable () -> TimeAmount,
+        idleTimeout: @escaping @Sendable () -> TimeAmount,
         responder: @escaping HTTPChannelHandler.Responder
     ) {
         self.listenFD = listenFD
         self.logger = logger
         self.headerTimeout = headerTimeout
+        self.idleTimeout = idleTimeout
         self.responder = responder
     }
 
-    /// Starts serving; `idleTimeout` closes a connection with no request in flight that long.
-    func startAccepting(idleTimeout: TimeAmount) async throws {
+    /// Starts serving. Each connection is set up with the timeouts in force when it opens
+    /// (`client.header-timeout`, `client.idle-timeout`: both live keys).
+    func startAccepting() async throws {
         guard serverChannel == nil, !socketClosed else { return }
-        let childSetup = HTTP1Channel(
-            responder: responder,
-            configuration: .init(
-                additionalChannelHandlers: [QuiesceGraceHandler(), RequestPhaseWatch()],
-                idleTimeout: idleTimeout))
+        let responder = self.responder
+        let idleTimeout = self.idleTimeout
         let logger = self.logger
         let connections = self.connections
         let headerTimeout = self.headerTimeout
@@ -73,6 +74,11 @@ final class ClientServer: @unchecked Sendable {
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
                 }
+                let childSetup = HTTP1Channel(
+                    responder: responder,
+                    configuration: .init(
+                        additionalChannelHandlers: [QuiesceGraceHandler(), RequestPhaseWatch()],
+                        idleTimeout: idleTimeout()))
                 return childSetup.setup(channel: channel, logger: logger).map { connection in
                     // Attached on the loop in this same turn, so no hang-up can come before it.
                     hangUp.attach(Task {

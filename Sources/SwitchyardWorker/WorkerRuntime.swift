@@ -53,6 +53,7 @@ actor WorkerRuntime {
         self.server = ClientServer(
             listenFD: listenFD, logger: logger,
             headerTimeout: { settings.headerTimeout },
+            idleTimeout: { settings.clientIdleTimeout },
             responder: { request, writer, channel in try await responder.respond(request, writer, channel) })
     }
 
@@ -124,7 +125,7 @@ actor WorkerRuntime {
 
     private func accept() async {
         do {
-            try await server.startAccepting(idleTimeout: .milliseconds(config?.clientIdleTimeoutMs ?? 300_000))
+            try await server.startAccepting()
             logger.info("accepting")
             link.send(.accepting)
         } catch {

@@ -85,4 +85,29 @@ final class SlowClientTests: XCTestCase {
         XCTAssertTrue(String(decoding: buffer[0..<max(count, 0)], as: UTF8.self).hasPrefix("HTTP/1.1 200"))
         rig.stop()
     }
+    /// `client.idle-timeout` closes a keep-alive connection idle that long, and is live: a
+    /// reload applies it to connections opened afterwards.
+    func testTheIdleTimeoutClosesIdleConnectionsAndAReloadAppliesIt() throws {
+        let rig = try ProxyRig(provider: "claude")
+        try rig.start()
+        try rig.daemon.editConfig { $0 + "client: {idle-timeout: 1s}\n" }
+        let reload = rig.daemon.cli("reload")
+        XCTAssertEqual(reload.code, 0, reload.stderr)
+        XCTAssertEqual(reload.stderr, "", "a live key: no restart required")
+        let listen = try rig.daemon.worker("claude").listen
+        // The worker has the new config once it answers with it; a connection opened after
+        // that is idle-timed at 1 s. The receive timeout (10 s) bounds the wait.
+        var closedAfter: TimeInterval = .infinity
+        XCTAssertTrue(eventually(timeout: .seconds(20)) {
+            let fd = try self.connectTo(listen)
+            defer { close(fd) }
+            self.send(fd, "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+            let started = Date()
+            let (closed, received) = self.readsUntilClosed(fd)
+            closedAfter = Date().timeIntervalSince(started)
+            return closed && received.hasPrefix("HTTP/1.1 200") && closedAfter < 5
+        }, "closed after \(closedAfter) s")
+        rig.stop()
+    }
 }
+

@@ -15,6 +15,7 @@ struct ProxySettings: Sendable {
     let connectTimeout: Duration
     let idleTimeout: Duration
     let headerTimeoutMs: Int64
+    let clientIdleTimeoutMs: Int64
     /// The models endpoint's answer, serialized once.
     let modelsBody: Data
 
@@ -27,6 +28,7 @@ struct ProxySettings: Sendable {
         connectTimeout = .milliseconds(config.upstreamConnectTimeoutMs)
         idleTimeout = .milliseconds(config.upstreamIdleTimeoutMs)
         headerTimeoutMs = max(1, config.headerTimeoutMs)
+        clientIdleTimeoutMs = max(1, config.clientIdleTimeoutMs)
         modelsBody = ModelList.body(for: provider, configured: config.models)
     }
 }
@@ -42,6 +44,12 @@ final class ProxySettingsBox: Sendable {
     /// `client.header-timeout`, read by each new connection (30 s until a config arrives).
     var headerTimeout: TimeAmount {
         .milliseconds(current.withLock { $0?.headerTimeoutMs } ?? 30_000)
+    }
+
+    /// `client.idle-timeout`, read by each new connection (5 min until a config arrives), so a
+    /// reload applies it to the connections that open afterwards.
+    var clientIdleTimeout: TimeAmount {
+        .milliseconds(current.withLock { $0?.clientIdleTimeoutMs } ?? 300_000)
     }
 
     func replace(_ settings: ProxySettings) { current.withLock { $0 = settings } }
