@@ -27,6 +27,9 @@ struct AccountSpec: Decodable, Sendable {
     var expiresIn: Int?
     var latencyMs: Int?
     var streamGapMs: Int?
+    /// Words in a successful completion (default: a five-word sentence naming the account);
+    /// a large number makes an answer of many events, to fill a slow reader's buffers.
+    var outputWords: Int?
     var rateLimitResetSeconds: Int?
     var retryDelaySeconds: Double?
     var enforceExpiry: Bool?
@@ -39,7 +42,7 @@ struct AccountSpec: Decodable, Sendable {
         "provider", "id", "refresh_token", "access_token", "email", "account_uuid", "organization_uuid",
         "organization_name", "chatgpt_account_id", "chatgpt_user_id", "plan_type", "project", "sub",
         "refresh", "usage", "api", "usage_percent", "usage_resets_in", "models", "expires_in", "latency_ms",
-        "stream_gap_ms", "rate_limit_reset_seconds", "retry_delay_seconds", "enforce_expiry",
+        "stream_gap_ms", "output_words", "rate_limit_reset_seconds", "retry_delay_seconds", "enforce_expiry",
         "expect_client_id", "count", "prefix",
     ]
 

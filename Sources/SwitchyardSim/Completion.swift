@@ -7,7 +7,12 @@ struct Completion: Sendable {
     let inputTokens: Int
 
     init(account: SimAccount, requestBytes: Int) {
-        words = ["Hello ", "from ", "sim ", "account ", "\(account.id)."]
+        let sentence = ["Hello ", "from ", "sim ", "account ", "\(account.id)."]
+        if let count = account.settings.outputWords, count != sentence.count {
+            words = (0..<count).map { sentence[$0 % sentence.count] }
+        } else {
+            words = sentence
+        }
         inputTokens = max(1, requestBytes / 4)
     }
 

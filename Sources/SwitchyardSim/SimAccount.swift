@@ -47,6 +47,7 @@ struct AccountSettings: Sendable {
     var expiresIn: Int
     var latencyMs = 1000
     var streamGapMs = 200
+    var outputWords: Int?
     var rateLimitResetSeconds = 3600
     var retryDelaySeconds = 10.5
     /// Off by default so that short `expires_in` values used to force refreshes do not also
@@ -70,6 +71,7 @@ struct AccountSettings: Sendable {
         if let value = spec.expiresIn { expiresIn = value }
         if let value = spec.latencyMs { latencyMs = value }
         if let value = spec.streamGapMs { streamGapMs = value }
+        if let value = spec.outputWords { outputWords = max(1, min(value, 1_000_000)) }
         if let value = spec.rateLimitResetSeconds { rateLimitResetSeconds = value }
         if let value = spec.retryDelaySeconds { retryDelaySeconds = value }
         if let value = spec.enforceExpiry { enforceExpiry = value }

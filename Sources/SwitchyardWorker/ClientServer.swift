@@ -68,9 +68,11 @@ final class ClientServer: @unchecked Sendable {
                 // First in the pipeline, ahead of the HTTP decoder: they see a head's bytes
                 // arrive, and the client's end of input whatever the HTTP handlers make of it.
                 let hangUp = HangUpWatch()
+                let idle = idleTimeout()
                 do {
                     try channel.pipeline.syncOperations.addHandler(RawReadWatch(timeout: headerTimeout()))
                     try channel.pipeline.syncOperations.addHandler(HangUpHandler(watch: hangUp))
+                    try channel.pipeline.syncOperations.addHandler(WriteStallGuard(limit: idle, logger: logger))
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
                 }
@@ -78,7 +80,7 @@ final class ClientServer: @unchecked Sendable {
                     responder: responder,
                     configuration: .init(
                         additionalChannelHandlers: [QuiesceGraceHandler(), RequestPhaseWatch()],
-                        idleTimeout: idleTimeout()))
+                        idleTimeout: idle))
                 return childSetup.setup(channel: channel, logger: logger).map { connection in
                     // Attached on the loop in this same turn, so no hang-up can come before it.
                     hangUp.attach(Task {

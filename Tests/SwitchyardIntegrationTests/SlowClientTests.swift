@@ -109,5 +109,27 @@ final class SlowClientTests: XCTestCase {
         }, "closed after \(closedAfter) s")
         rig.stop()
     }
+    /// A client that stops reading a long stream: once nothing could be written for
+    /// `client.idle-timeout`, the worker closes the connection and the upstream transfer ends,
+    /// instead of holding the upstream connection and the account's in-flight count for ever.
+    func testAClientThatStopsReadingIsCutAfterTheIdleTimeout() throws {
+        let rig = try ProxyRig(provider: "claude", extraConfig: "client: {idle-timeout: 2s}\n")
+        // About 40 MB of events: far more than the socket buffers on both sides hold.
+        try rig.addAccount("a1", extra: ["output_words": 300_000])
+        try rig.start()
+        let fd = try connectTo(try rig.daemon.worker("claude").listen)
+        defer { close(fd) }
+        let body = DataPathTests.claudeStream
+        send(fd, "POST /v1/messages HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        XCTAssertGreaterThan(read(fd, &buffer, buffer.count), 0, "the stream began")
+        // From here on the client reads nothing.
+        XCTAssertTrue(eventually(timeout: .seconds(30)) { rig.daemon.log().contains("client stopped reading") }, rig.daemon.log())
+        // The request is over: a stop finds nothing to drain. (Without the bound, the relay
+        // would still wait for the client, and the drain would run into its timeout.)
+        XCTAssertEqual(rig.daemon.cli("stop").code, 0)
+        XCTAssertFalse(rig.daemon.log().contains("drain timeout reached"), rig.daemon.log())
+    }
 }
+
 
