@@ -139,6 +139,42 @@ final class FailoverTests: XCTestCase {
         rig.stop()
     }
 
+    func testCodexDeactivatedOnTheAPIPathDisablesTheAccount() throws {
+        let rig = try ProxyRig(provider: "codex", extraConfig: "disable-guard: 100%\n", providerConfig: "    selection: fill-first\n")
+        let id = try rig.addAccount("c1", api: "deactivated")
+        try rig.addAccount("c2")
+        try rig.start()
+        let answer = try Client.post(try rig.base + "/v1/responses", DataPathTests.codexStream)
+        XCTAssertEqual(answer.status, 200, answer.body)
+        XCTAssertEqual(answer.header("x-sim-account"), "c2", answer.body)
+        XCTAssertEqual(try rig.apiCalls("c1"), 1, "the deactivated account was tried first")
+        XCTAssertTrue(eventually { try rig.daemon.readAccount(id)["disabled"] as? Bool == true }, rig.daemon.log())
+        XCTAssertEqual(try rig.daemon.readAccount(id)["disabled_kind"] as? String, "deactivated")
+        rig.stop()
+    }
+
+    /// SPEC §3 `upstream.idle-timeout` reaches the worker's data path: an upstream that sends
+    /// nothing for longer fails the attempt, which moves to another account before any byte.
+    func testAStalledUpstreamIsCutByTheIdleTimeoutAndTheRequestMovesOn() throws {
+        let rig = try ProxyRig(provider: "claude", extraConfig: "upstream: {idle-timeout: 1s}\n", providerConfig: "    selection: fill-first\n")
+        // A non-streaming reply under slow_stream sends nothing, headers included, until the
+        // whole stream's time (3 s per word) has passed.
+        try rig.addAccount("a1", api: "slow_stream", extra: ["stream_gap_ms": 3000])
+        try rig.addAccount("a2")
+        try rig.start()
+        let started = ContinuousClock.now
+        let answer = try Client.post(try rig.base + "/v1/messages", DataPathTests.claudeBody)
+        let elapsed = ContinuousClock.now - started
+        XCTAssertEqual(answer.status, 200, answer.body)
+        XCTAssertEqual(answer.header("x-sim-account"), "a2", answer.body)
+        XCTAssertEqual(try rig.apiCalls("a1"), 1, "the stalled account was tried first")
+        XCTAssertLessThan(elapsed, .milliseconds(2900), "cut after about a second of silence, long before the stall would end")
+        XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(900), "the idle timeout, not an immediate failure")
+        rig.stop()
+        // SIGTERM would let the simulator finish the abandoned stall first (≈ 15 s).
+        kill(rig.sim.process.processIdentifier, SIGKILL)
+    }
+
     func testGeminiModelExhaustionCoolsOnlyThatModel() throws {
         let rig = try ProxyRig(provider: "gemini")
         try rig.addAccount("g1", api: ["rate_limited", "ok"])
