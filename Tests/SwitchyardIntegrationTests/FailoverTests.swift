@@ -97,7 +97,7 @@ final class FailoverTests: XCTestCase {
         XCTAssertFalse(answer.body.contains("server_is_overloaded"))
         let stored = try rig.daemon.readAccount(overloaded)
         XCTAssertNil(stored["cooldown_until"])
-        XCTAssertNil(stored["disabled"])
+        XCTAssertNotEqual(stored["disabled"] as? Bool, true, "not disabled (a quota reading may have rewritten the file with false)")
         rig.stop()
     }
 
