@@ -60,11 +60,7 @@ extension Supervisor {
             return AccountLifecycle.applyCooldown(account, until: until, reason: reason, model: model)
         case .permanent(let kind, let code, let message):
             guard !account.disabled else { return nil }
-            if admitDisable(account, code: code ?? kind.rawValue, message: message, now: now) {
-                return AccountLifecycle.applyPermanentFailure(account, kind: kind, message: message, now: now)
-            }
-            return AccountLifecycle.applyHeldDisable(account, code: code ?? kind.rawValue, message: message,
-                                                     backoff: refreshBackoff(for: account), now: now)
+            return disableThroughGuard(account, kind: kind, code: code, message: message, now: now)
         default:
             return nil
         }

@@ -100,13 +100,8 @@ extension Supervisor {
         case .permanent(let kind, let code, let message):
             // Through the disable guard like every automatic disable (SPEC §6.8): a usage
             // endpoint answering "suspended" for everyone must not empty the pool.
-            let guardCode = code ?? kind.rawValue
-            if admitDisable(account, code: guardCode, message: message, now: now) {
-                return AccountLifecycle.applyPermanentFailure(account, kind: kind, message: message, now: now)
-            }
-            let held = AccountLifecycle.applyHeldDisable(account, code: guardCode, message: message,
-                                                         backoff: refreshBackoff(for: account), now: now)
-            return quotaBackedOff(held, message: message, retryAfter: nil, now: now)
+            let changed = disableThroughGuard(account, kind: kind, code: code, message: message, now: now)
+            return changed.disabled ? changed : quotaBackedOff(changed, message: message, retryAfter: nil, now: now)
         case .neutral(let message):
             var updated = account
             updated.quota = updated.quota ?? Quota()

@@ -361,6 +361,16 @@ extension Supervisor {
         return admitted
     }
 
+    /// A permanent decision outside a refresh (the request path, a quota read): the account is
+    /// disabled when the guard admits it, else held as failing with a refresh backoff.
+    func disableThroughGuard(_ account: Account, kind: DisabledKind, code: String?, message: String, now: Int64) -> Account {
+        let guardCode = code ?? kind.rawValue
+        if admitDisable(account, code: guardCode, message: message, now: now) {
+            return AccountLifecycle.applyPermanentFailure(account, kind: kind, message: message, now: now)
+        }
+        return AccountLifecycle.applyHeldDisable(account, code: guardCode, message: message, backoff: refreshBackoff(for: account), now: now)
+    }
+
     func refreshBackoff(for account: Account) -> Duration {
         JitteredBackoff(initial: config.refreshBackoff.initial, max: config.refreshBackoff.max)
             .delay(step: account.refreshFailures ?? 0, using: &refreshing.random)
@@ -389,13 +399,12 @@ extension Supervisor {
     }
 
     /// An account came (back) from the store: a result start-up recovery kept for it goes
-    /// first, and nothing refreshes it before that is stored. True when one was queued.
-    func applyKeptRecord(for account: Account) -> Bool {
-        guard let kept = refreshing.keptRecords.removeValue(forKey: account.id) else { return false }
+    /// first, and nothing refreshes it before that is stored.
+    func applyKeptRecord(for account: Account) {
+        guard let kept = refreshing.keptRecords.removeValue(forKey: account.id) else { return }
         logger.info("applying a kept pending refresh result", metadata: ["account": "\(account.id)"])
         refreshing.awaitingCommit.insert(account.id)
         enqueueWrite(.refresh(kept.result, kept.provider, ackTo: nil))
-        return true
     }
 
     // MARK: - Start-up recovery (SPEC §1)
@@ -403,8 +412,9 @@ extension Supervisor {
     /// Applies every pending record whose consumed token is still the stored one, removes the
     /// records applied or obsolete and the spare files, and only then may refreshes be
     /// scheduled. A record is never removed unapplied while it may hold the only copy of a
-    /// rotated token: one whose store write fails stops the start (and stays), one whose
-    /// account file cannot be read stays for the next start.
+    /// rotated token: one whose store write fails stops the start (and stays); one whose
+    /// account file cannot be read stays, and is applied once the file is readable
+    /// (`applyKeptRecord`).
     func recoverPendingResults() async throws {
         let journal = PendingJournal(directory: directory.pendingDirectory)
         guard let lock = journal.lock(exclusive: true, waitingAtMost: config.workers.drainTimeout) else {

@@ -162,7 +162,7 @@ public actor Supervisor {
             if changes.upserted.isEmpty && changes.removedIDs.isEmpty && changes.problems == problems { return }
             for account in changes.upserted {
                 accountChanged(account)
-                _ = applyKeptRecord(for: account)
+                applyKeptRecord(for: account)
             }
             for id in changes.removedIDs { accountRemoved(id) }
             setProblems(changes.problems)

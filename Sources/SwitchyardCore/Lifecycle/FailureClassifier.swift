@@ -113,10 +113,8 @@ public enum FailureClassifier {
                 let code = match.code ?? fields.codes.first
                 // A deactivation found by its phrase may sit in a message field a worker's
                 // report does not carry: it is reported under the code that decides the same.
-                if rule.outcome == .disable(.deactivated), match.code == nil {
-                    return (decision(rule.outcome, input: input, code: code), "account_deactivated")
-                }
-                return (decision(rule.outcome, input: input, code: code), code)
+                let byPhrase = rule.outcome == .disable(.deactivated) && match.code == nil
+                return (decision(rule.outcome, input: input, code: code), byPhrase ? "account_deactivated" : code)
             }
         }
         // Unreachable: each source's rows end with `.always`.

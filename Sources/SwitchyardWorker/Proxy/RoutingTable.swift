@@ -257,7 +257,7 @@ final class RoutingTable: Sendable {
         return live.isEmpty ? nil : live
     }
 
-    private static func routing(_ account: PoolAccount, hold: Hold?, modelHolds: [String: Int64]? = nil) -> RoutingAccount {
+    private static func routing(_ account: PoolAccount, hold: Hold?, modelHolds: [String: Int64]?) -> RoutingAccount {
         var modelCooldowns = account.modelCooldowns ?? [:]
         if let modelHolds { modelCooldowns.merge(modelHolds) { max($0, $1) } }
         var cooldown = account.cooldownUntil
