@@ -1,5 +1,7 @@
 import HTTPTypes
 import HummingbirdCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 import Logging
 import NIOCore
 import NIOPosix
@@ -20,7 +22,7 @@ import Glibc
 /// All methods are called from the worker's single control task, one at a time.
 final class ClientServer: @unchecked Sendable {
     private let listenFD: Int32
-    private let responder: HTTPChannelHandler.Responder
+    private let responder: ProxyResponder
     private let logger: Logger
     private let connections = ConnectionTracker()
     private let headerTimeout: @Sendable () -> TimeAmount
@@ -31,7 +33,7 @@ final class ClientServer: @unchecked Sendable {
     init(
         listenFD: Int32, logger: Logger, headerTimeout: @escaping @Sendable () -> TimeAmount,
         idleTimeout: @escaping @Sendable () -> TimeAmount,
-        responder: @escaping HTTPChannelHandler.Responder
+        responder: ProxyResponder
     ) {
         self.listenFD = listenFD
         self.logger = logger
@@ -65,29 +67,29 @@ final class ClientServer: @unchecked Sendable {
                 }
             }
             .childChannelInitializer { channel in
-                // First in the pipeline, ahead of the HTTP decoder: they see a head's bytes
-                // arrive, and the client's end of input whatever the HTTP handlers make of it.
                 let hangUp = HangUpWatch()
                 let idle = idleTimeout()
-                do {
-                    try channel.pipeline.syncOperations.addHandler(RawReadWatch(timeout: headerTimeout()))
-                    try channel.pipeline.syncOperations.addHandler(HangUpHandler(watch: hangUp))
-                    try channel.pipeline.syncOperations.addHandler(WriteStallGuard(limit: idle, logger: logger))
-                } catch {
-                    return channel.eventLoop.makeFailedFuture(error)
-                }
-                let childSetup = HTTP1Channel(
-                    responder: responder,
-                    configuration: .init(
-                        additionalChannelHandlers: [QuiesceGraceHandler(), RequestPhaseWatch()],
-                        idleTimeout: idle))
-                return childSetup.setup(channel: channel, logger: logger).map { connection in
-                    // Attached on the loop in this same turn, so no hang-up can come before it.
-                    hangUp.attach(Task {
-                        await HangUpWatch.$current.withValue(hangUp) {
-                            await childSetup.handle(value: connection, logger: logger)
-                        }
-                    })
+                return channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    // First, ahead of the HTTP decoder: they see a head's bytes arrive, and the
+                    // client's end of input whatever the HTTP handlers make of it.
+                    try pipeline.addHandler(RawReadWatch(timeout: headerTimeout()))
+                    try pipeline.addHandler(HangUpHandler(watch: hangUp))
+                    try pipeline.addHandler(WriteStallGuard(limit: idle, logger: logger))
+                    // Then what Hummingbird's `HTTP1Channel` sets up (the same codec, limits and
+                    // connection-state handler), with `ClientRequestHandler` at the end in place
+                    // of its per-connection task.
+                    var limits = NIOHTTPDecoderLimitConfiguration()
+                    limits.maxHeaderFieldSize = 80 * 1024
+                    limits.maxHeaderListSize = 80 * 1024
+                    limits.maxHeaderFieldCount = 1000
+                    try pipeline.configureHTTPServerPipeline(
+                        withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
+                        withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
+                    try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                    try pipeline.addHandlers([QuiesceGraceHandler(), RequestPhaseWatch()])
+                    try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: .init(idle), logger: logger))
+                    try pipeline.addHandler(ClientRequestHandler(responder: responder, hangUp: hangUp, logger: logger))
                 }
             }
             .withBoundSocket(listenFD)

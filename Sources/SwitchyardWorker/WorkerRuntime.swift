@@ -54,7 +54,7 @@ actor WorkerRuntime {
             listenFD: listenFD, logger: logger,
             headerTimeout: { settings.headerTimeout },
             idleTimeout: { settings.clientIdleTimeout },
-            responder: { request, writer, channel in try await responder.respond(request, writer, channel) })
+            responder: responder)
     }
 
     /// Handles messages until the supervisor connection ends; returns the exit code.

@@ -8,34 +8,33 @@ import Synchronization
 /// nothing that could fail at all.
 ///
 /// One watch per connection. `HangUpHandler` reports the client's end of input or the
-/// connection's close; the request handler arms the watch for as long as a proxied request
-/// runs (`arm`, `disarm`). A hang-up while armed cancels the connection's task, and every
-/// wait on the data path honours that cancellation (`UpstreamExchange`, the renewed-token
-/// wait, project discovery): the current transfer is cancelled, no further attempt starts,
-/// nothing is reported for the cancelled attempt. Hummingbird closes the connection when the
-/// handler throws (`ClientGone`), so nothing is written to it.
+/// connection's close; the task of a proxied request arms the watch for as long as it runs
+/// (`arm`, `disarm`). A hang-up while armed cancels that task, and every wait on the data
+/// path honours that cancellation (`UpstreamExchange`, the renewed-token wait, project
+/// discovery): the current transfer is cancelled, no further attempt starts, nothing is
+/// reported for the cancelled attempt. `ClientRequestHandler` closes the connection when the
+/// task throws (`ClientGone`), so nothing is written to it.
 ///
 /// Outside the armed window a hang-up cancels nothing: a client that half-closes after its
 /// request still gets a health check or a local answer.
 final class HangUpWatch: Sendable {
-    /// The watch of the connection the current task serves; bound by `ClientServer` around
-    /// each connection's task (a task-local: no lookup, no lock, per request).
-    @TaskLocal static var current: HangUpWatch?
-
     private static let armed: UInt8 = 1
     private static let gone: UInt8 = 2
 
     /// `armed` and `gone`, changed by single atomic operations so that whichever of
     /// `arm` and `hungUp` comes second sees the other.
     private let flags = Atomic<UInt8>(0)
-    /// Set once, on the connection's event loop, before the task can serve a request.
+    /// The current proxied request's task, set on the connection's event loop when it starts.
     private let task = Mutex<Task<Void, Never>?>(nil)
 
     init() {}
 
-    /// The task serving this connection: the one a hang-up cancels.
+    /// The task serving the connection's current request: the one a hang-up cancels.
     func attach(_ task: Task<Void, Never>) {
         self.task.withLock { $0 = task }
+        // Should the task have armed and the client gone before this line, `hungUp` found no
+        // task to cancel.
+        if flags.load(ordering: .acquiring) == Self.armed | Self.gone { task.cancel() }
     }
 
     /// From now on a hang-up cancels the connection's task. False when the client has gone
@@ -58,8 +57,8 @@ final class HangUpWatch: Sendable {
     }
 }
 
-/// Thrown by the request handler when its client hung up before the answer was written:
-/// Hummingbird then closes the connection without writing to it.
+/// Thrown by a proxied request's task when its client hung up before the answer was written:
+/// `ClientRequestHandler` then closes the connection without writing to it.
 struct ClientGone: Error, CustomStringConvertible {
     var description: String { "the client hung up before its answer was decided" }
 }

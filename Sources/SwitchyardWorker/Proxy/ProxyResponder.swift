@@ -8,6 +8,10 @@ import SwitchyardCore
 /// list, and the provider's API, proxied through the pool. Checks come cheapest first:
 /// route, client key, body size, body shape — a request refused by any of them touches no
 /// account.
+///
+/// `ClientRequestHandler` asks in two steps, both on the connection's event loop: `plan` when
+/// the request's head has arrived (everything but the body shape is decided there), `prepare`
+/// once its body has; only a request that goes upstream gets a task (`proxy`).
 struct ProxyResponder: Sendable {
     let provider: Provider
     let generation: Int
@@ -17,78 +21,114 @@ struct ProxyResponder: Sendable {
     let upstream: ProxyUpstream
     let logger: Logger
 
-    func respond(_ request: Request, _ writer: consuming ResponseWriter, _ channel: any Channel) async throws {
-        guard let endpoint = ClientEndpoint.route(provider: provider, method: request.method.rawValue, path: request.uri.path) else {
-            return try await ResponseRelay.writeJSON(status: 404, body: Self.notFound, to: writer)
+    /// What a request's head decides.
+    enum Plan {
+        /// A whole answer of the worker's own; the request's body is not used.
+        case answer(LocalAnswer)
+        /// Read the body, up to `limit` bytes; more is answered with `tooLarge(limit:)` and a
+        /// lingering close.
+        case readBody(ProxyTarget, limit: Int)
+    }
+
+    /// A request headed upstream, as its head described it.
+    struct ProxyTarget: Sendable {
+        let endpoint: ClientEndpoint
+        let head: HTTPRequest
+        let query: String?
+        let settings: ProxySettings
+    }
+
+    /// What a request's body decides.
+    enum Preparation {
+        case answer(LocalAnswer)
+        case proxy(ProxyCall, session: String?, settings: ProxySettings)
+    }
+
+    func plan(_ head: HTTPRequest) -> Plan {
+        let uri = URI(head.path ?? "/")
+        guard let endpoint = ClientEndpoint.route(provider: provider, method: head.method.rawValue, path: uri.path) else {
+            return .answer(LocalAnswer(status: 404, body: Self.notFound))
         }
         if endpoint == .health {
             let body = #"{"status":"ok","provider":"\#(provider.rawValue)","generation":\#(generation),"pid":\#(pid),"accounts":\#(routing.count)}"#
-            return try await ResponseRelay.writeJSON(status: 200, body: body.utf8, to: writer)
+            return .answer(LocalAnswer(status: 200, body: Array(body.utf8)))
         }
         guard let settings = settings.settings else {
-            return try await ResponseRelay.writeLocal(.noUsableAccount, provider: provider, to: writer)
+            return .answer(LocalAnswer(.noUsableAccount, provider: provider))
         }
-        guard !settings.clientKeys.required || settings.clientKeys.accepts(Self.presentedKeys(request)) else {
-            return try await ResponseRelay.writeLocal(.badClientKey, provider: provider, to: writer)
+        guard !settings.clientKeys.required || settings.clientKeys.accepts(Self.presentedKeys(head, uri: uri)) else {
+            return .answer(LocalAnswer(.badClientKey, provider: provider))
         }
         if endpoint == .models {
-            return try await ResponseRelay.writeJSON(status: 200, body: settings.modelsBody, to: writer)
+            return .answer(LocalAnswer(status: 200, body: settings.modelsBody))
         }
-        let body: [UInt8]
-        switch try await Self.readBody(request, limit: settings.maxBodyBytes) {
-        case .complete(let read): body = read
-        case .tooLarge(var rest):
-            try await ResponseRelay.writeLocal(.bodyTooLarge(limitBytes: settings.maxBodyBytes), provider: provider, to: writer)
-            // The rest of the body is not read for use: the connection cannot serve another request.
-            await LingeringClose.close(channel, discarding: &rest)
-            return
-        }
+        return .readBody(ProxyTarget(endpoint: endpoint, head: head, query: uri.query, settings: settings),
+                         limit: settings.maxBodyBytes)
+    }
+
+    func tooLarge(limit: Int) -> LocalAnswer {
+        LocalAnswer(.bodyTooLarge(limitBytes: limit), provider: provider)
+    }
+
+    func prepare(_ target: ProxyTarget, body: [UInt8]) -> Preparation {
         let inspected: ClientRequest
         switch ClientRequest.inspect(body, provider: provider) {
         case .success(let read): inspected = read
-        case .failure(let error): return try await ResponseRelay.writeLocal(error, provider: provider, to: writer)
+        case .failure(let error): return .answer(LocalAnswer(error, provider: provider))
         }
-        let headers = request.headers.map { ($0.name.rawName, $0.value) }
-        let call = ProxyCall(endpoint: endpoint, query: request.uri.query, headers: headers, body: body, request: inspected)
+        let head = target.head
+        let headers = head.headerFields.map { ($0.name.rawName, $0.value) }
+        let call = ProxyCall(endpoint: target.endpoint, query: target.query, headers: headers, body: body, request: inspected)
         let session = inspected.sessionKey(provider: provider) { name in
-            HTTPField.Name(name).flatMap { request.headers[$0] }
+            HTTPField.Name(name).flatMap { head.headerFields[$0] }
         }
-        // From here on the client's hang-up cancels the upstream work done for it (`HangUpWatch`).
-        let hangUp = HangUpWatch.current
-        guard hangUp?.arm() != false else { throw ClientGone() }
-        defer { hangUp?.disarm() }
-        let attempts = ProxyAttempts(settings: settings, routing: routing, upstream: upstream, eventLoop: channel.eventLoop, logger: logger)
+        return .proxy(call, session: session, settings: target.settings)
+    }
+
+    /// Runs a proxied request to its answer and writes it. From its start the client's hang-up
+    /// cancels the upstream work done for it (`HangUpWatch`).
+    func proxy(
+        _ call: ProxyCall, session: String?, settings: ProxySettings, hangUp: HangUpWatch, eventLoop: any EventLoop,
+        writer: ClientResponseWriter
+    ) async throws {
+        guard hangUp.arm() else { throw ClientGone() }
+        defer { hangUp.disarm() }
+        let attempts = ProxyAttempts(settings: settings, routing: routing, upstream: upstream, eventLoop: eventLoop, logger: logger)
         let answer = await attempts.run(call, session: session)
         try await ResponseRelay.write(answer, provider: provider, routing: routing, to: writer)
     }
 
     private static let notFound = Array(#"{"error":{"code":404,"message":"not found"}}"#.utf8)
 
-
-    enum BodyRead {
-        case complete([UInt8])
-        /// Larger than the limit (announced or as it arrived); `rest` reads what is left of it.
-        case tooLarge(rest: RequestBody.AsyncIterator)
-    }
-
-    static func readBody(_ request: Request, limit: Int) async throws -> BodyRead {
-        var iterator = request.body.makeAsyncIterator()
-        if let announced = request.headers[.contentLength].flatMap(Int.init), announced > limit { return .tooLarge(rest: iterator) }
-        var body: [UInt8] = []
-        while let buffer = try await iterator.next() {
-            guard body.count + buffer.readableBytes <= limit else { return .tooLarge(rest: iterator) }
-            body.append(contentsOf: buffer.readableBytesView)
-        }
-        return .complete(body)
-    }
-
     /// Every credential the client presented, wherever SPEC §8 allows it.
-    static func presentedKeys(_ request: Request) -> [String] {
+    static func presentedKeys(_ head: HTTPRequest, uri: URI) -> [String] {
         var keys: [String] = []
-        if let authorization = request.headers[.authorization], let bearer = ClientKeys.bearer(authorization) { keys.append(bearer) }
-        if let name = HTTPField.Name("x-api-key"), let key = request.headers[name] { keys.append(key) }
-        if let name = HTTPField.Name("x-goog-api-key"), let key = request.headers[name] { keys.append(key) }
-        if let key = request.uri.queryParameters["key"] { keys.append(String(key)) }
+        if let authorization = head.headerFields[.authorization], let bearer = ClientKeys.bearer(authorization) { keys.append(bearer) }
+        if let name = HTTPField.Name("x-api-key"), let key = head.headerFields[name] { keys.append(key) }
+        if let name = HTTPField.Name("x-goog-api-key"), let key = head.headerFields[name] { keys.append(key) }
+        if let key = uri.queryParameters["key"] { keys.append(String(key)) }
         return keys
+    }
+}
+
+/// A whole JSON answer of the worker's own (SPEC §8's table, the health check, the models list).
+struct LocalAnswer: Sendable {
+    let head: HTTPResponse
+    let body: ByteBuffer
+
+    init(status: Int, body: some Sequence<UInt8>, headers: [(name: String, value: String)] = []) {
+        let buffer = ByteBuffer(bytes: body)
+        var fields = HTTPFields()
+        fields[.contentType] = "application/json"
+        fields[.contentLength] = String(buffer.readableBytes)
+        for (name, value) in headers {
+            if let name = HTTPField.Name(name) { fields[name] = value }
+        }
+        self.head = HTTPResponse(status: .init(code: status), headerFields: fields)
+        self.body = buffer
+    }
+
+    init(_ error: ClientError, provider: Provider) {
+        self.init(status: error.status, body: error.body(for: provider), headers: error.headers)
     }
 }

@@ -1,5 +1,4 @@
 import HTTPTypes
-import HummingbirdCore
 import NIOCore
 import SwitchyardCore
 import SwitchyardCurl
@@ -16,19 +15,18 @@ enum ResponseRelay {
     }
 
     static func write(
-        _ answer: ProxyAnswer, provider: Provider, routing: RoutingTable, to writer: consuming ResponseWriter
+        _ answer: ProxyAnswer, provider: Provider, routing: RoutingTable, to writer: ClientResponseWriter
     ) async throws {
         switch answer {
         case .abandoned:
             throw ClientGone()
         case .local(let error):
-            try await writeLocal(error, provider: provider, to: writer)
+            let local = LocalAnswer(error, provider: provider)
+            try await writer.write(local.head, body: local.body)
         case .buffered(let status, let headers, let body):
             var fields = fields(headers)
             fields[.contentLength] = String(body.count)
-            try await writer.write(
-                response: HTTPResponse(status: .init(code: status), headerFields: fields),
-                body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            try await writer.write(HTTPResponse(status: .init(code: status), headerFields: fields), body: ByteBuffer(bytes: body))
         case .stream(let head, let exchange, let prefix, let unwrap, let accountID):
             defer { routing.finished(accountID) }
             // A hang-up meanwhile cancels the transfer through the task (`HangUpWatch`); the
@@ -42,29 +40,9 @@ enum ResponseRelay {
         }
     }
 
-    static func writeLocal(_ error: ClientError, provider: Provider, to writer: consuming ResponseWriter) async throws {
-        try await writeJSON(status: error.status, body: error.body(for: provider), headers: error.headers, to: writer)
-    }
-
-    /// A whole JSON answer of the worker's own, in one write.
-    static func writeJSON(
-        status: Int, body: some Sequence<UInt8>, headers: [(name: String, value: String)] = [],
-        to writer: consuming ResponseWriter
-    ) async throws {
-        let buffer = ByteBuffer(bytes: body)
-        var fields = HTTPFields()
-        fields[.contentType] = "application/json"
-        fields[.contentLength] = String(buffer.readableBytes)
-        for (name, value) in headers {
-            if let name = HTTPField.Name(name) { fields[name] = value }
-        }
-        try await writer.write(response: HTTPResponse(status: .init(code: status), headerFields: fields),
-                               body: .init(byteBuffer: buffer))
-    }
-
     private static func relay(
         head: HTTPResponseHead, exchange: UpstreamExchange, prefix: [UInt8], unwrap: GeminiStreamUnwrapper?,
-        to writer: consuming ResponseWriter
+        to writer: ClientResponseWriter
     ) async throws {
         var unwrapper = unwrap
         var fields = fields(head.headers)
@@ -76,39 +54,36 @@ enum ResponseRelay {
         case .end:
             if unwrapper != nil { first.writeBytes(unwrapper!.finish()) }
             fields[.contentLength] = String(first.readableBytes)
-            try await writer.write(response: HTTPResponse(status: .init(code: head.status), headerFields: fields),
-                                   body: .init(byteBuffer: first))
+            try await writer.write(HTTPResponse(status: .init(code: head.status), headerFields: fields), body: first)
             return
         case .failed(let error):
             // The upstream failed before the head went out, after the answer was decided:
             // the client still gets what arrived, then the cut — closing with nothing
             // written would leave it an empty reply that tells it nothing.
-            var body = try await writer.writeHead(HTTPResponse(status: .init(code: head.status), headerFields: fields))
-            if first.readableBytes > 0 { try await body.write(first) }
+            try await writer.writeHead(HTTPResponse(status: .init(code: head.status), headerFields: fields))
+            if first.readableBytes > 0 { try await writer.write(first) }
             throw UpstreamCut(error: error)
         case .data, nil:
             break
         }
-        var body = try await writer.writeHead(HTTPResponse(status: .init(code: head.status), headerFields: fields))
-        if first.readableBytes > 0 { try await body.write(first) }
+        try await writer.writeHead(HTTPResponse(status: .init(code: head.status), headerFields: fields))
+        if first.readableBytes > 0 { try await writer.write(first) }
         while true {
             switch await exchange.next() {
             case .data(let chunks):
                 if unwrapper != nil {
                     var out = ByteBuffer()
                     for chunk in chunks { append(chunk, to: &out, unwrapper: &unwrapper) }
-                    if out.readableBytes > 0 { try await body.write(out) }
-                } else if chunks.count == 1 {
-                    try await body.write(chunks[0])
+                    if out.readableBytes > 0 { try await writer.write(out) }
                 } else {
-                    try await body.write(contentsOf: chunks)
+                    try await writer.write(contentsOf: chunks)
                 }
             case .end:
                 if unwrapper != nil {
                     let tail = unwrapper!.finish()
-                    if !tail.isEmpty { try await body.write(ByteBuffer(bytes: tail)) }
+                    if !tail.isEmpty { try await writer.write(ByteBuffer(bytes: tail)) }
                 }
-                try await body.finish(nil)
+                try await writer.finish()
                 return
             case .failed(let error):
                 throw UpstreamCut(error: error)

@@ -1,0 +1,107 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// HTTP/1.1 connection handling on a worker's client port (`ClientRequestHandler`), seen from a
+/// raw TCP client: requests pipelined on one connection, `Connection: close`, and requests
+/// that cannot be parsed.
+final class ClientConnectionTests: XCTestCase {
+    private func connectTo(_ listen: String) throws -> Int32 {
+        let parts = listen.split(separator: ":")
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var remote = LoopbackClient.address(String(parts[0]), port: UInt16(parts[1])!)
+        guard LoopbackClient.withSockaddr(&remote, { connect(fd, $0, $1) }) == 0 else {
+            close(fd)
+            throw TestFailure("connect \(listen): \(errno)")
+        }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
+    private func send(_ fd: Int32, _ text: String) {
+        let bytes = Array(text.utf8)
+        XCTAssertEqual(write(fd, bytes, bytes.count), bytes.count)
+    }
+
+    /// Everything the worker sends until it closes; fails after the 10 s receive timeout.
+    private func readUntilClosed(_ fd: Int32) throws -> String {
+        var received = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count == 0 { return String(decoding: received, as: UTF8.self) }
+            guard count > 0 else {
+                throw TestFailure("read: errno \(errno) after \(String(decoding: received, as: UTF8.self))")
+            }
+            received += buffer[0..<count]
+        }
+    }
+
+    private func occurrences(of needle: String, in text: String) -> [Range<String.Index>] {
+        var found: [Range<String.Index>] = []
+        var rest = text.startIndex..<text.endIndex
+        while let range = text.range(of: needle, range: rest) {
+            found.append(range)
+            rest = range.upperBound..<text.endIndex
+        }
+        return found
+    }
+
+    func testPipelinedRequestsAreAnsweredInOrderAndConnectionCloseEndsTheConnection() throws {
+        let rig = try ProxyRig(provider: "codex")
+        try rig.addAccount("a1")
+        try rig.start()
+        let fd = try connectTo(try rig.daemon.worker("codex").listen)
+        defer { close(fd) }
+        let body = #"{"model":"gpt-5-codex","input":"hi","stream":false}"#
+        // Three requests in one write: a health check, a proxied request (its answer takes an
+        // upstream round trip, so the third arrives while it is being answered), and a models
+        // list asking to close the connection after it.
+        send(fd, "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
+            + "POST /v1/responses HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            + "GET /v1/models HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        let received = try readUntilClosed(fd)
+        let heads = occurrences(of: "HTTP/1.1 200 OK", in: received)
+        XCTAssertEqual(heads.count, 3, "three answers, then the close: \(received)")
+        guard heads.count == 3 else { return }
+        let health = received[heads[0].upperBound..<heads[1].lowerBound]
+        let proxied = received[heads[1].upperBound..<heads[2].lowerBound]
+        let models = received[heads[2].upperBound...]
+        XCTAssertTrue(health.contains(#""status":"ok""#), String(health))
+        XCTAssertTrue(proxied.contains(#""object":"response""#), String(proxied))
+        XCTAssertTrue(models.contains(#""object":"list""#), String(models))
+        XCTAssertEqual(try rig.apiCalls("a1"), 1)
+        rig.stop()
+    }
+
+    func testARequestThatCannotBeParsedGets400AndTheConnectionCloses() throws {
+        let rig = try ProxyRig(provider: "claude")
+        try rig.addAccount("a1")
+        try rig.start()
+        let fd = try connectTo(try rig.daemon.worker("claude").listen)
+        defer { close(fd) }
+        send(fd, "NOT A REQUEST\r\n\r\n")
+        let received = try readUntilClosed(fd)
+        XCTAssertTrue(received.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), received)
+        XCTAssertEqual(try rig.apiCalls("a1"), 0)
+        rig.stop()
+    }
+
+    func testAClientThatEndsItsSideAfterAHealthCheckGetsItsAnswerAndTheClose() throws {
+        let rig = try ProxyRig(provider: "claude")
+        try rig.addAccount("a1")
+        try rig.start()
+        let fd = try connectTo(try rig.daemon.worker("claude").listen)
+        defer { close(fd) }
+        send(fd, "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        XCTAssertEqual(shutdown(fd, Int32(SHUT_WR)), 0)
+        let received = try readUntilClosed(fd)
+        XCTAssertTrue(received.hasPrefix("HTTP/1.1 200 OK\r\n"), received)
+        XCTAssertTrue(received.contains(#""status":"ok""#), received)
+        rig.stop()
+    }
+}
