@@ -104,4 +104,50 @@ final class ClientConnectionTests: XCTestCase {
         XCTAssertTrue(received.contains(#""status":"ok""#), received)
         rig.stop()
     }
+
+    /// Reads until `marker` has arrived (or the 10 s receive timeout fails the test).
+    private func readSome(_ fd: Int32, until marker: String) throws -> String {
+        var received = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !String(decoding: received, as: UTF8.self).contains(marker) {
+            let count = read(fd, &buffer, buffer.count)
+            guard count > 0 else {
+                throw TestFailure("read: \(count) errno \(errno) after \(String(decoding: received, as: UTF8.self))")
+            }
+            received += buffer[0..<count]
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    func testExpectContinueGetsTheGoAheadBeforeTheBody() throws {
+        let rig = try ProxyRig(provider: "codex")
+        try rig.addAccount("a1")
+        try rig.start()
+        let fd = try connectTo(try rig.daemon.worker("codex").listen)
+        defer { close(fd) }
+        let body = #"{"model":"gpt-5-codex","input":"hi","stream":false}"#
+        send(fd, "POST /v1/responses HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+        // Before any of the body: the go-ahead, and nothing else.
+        XCTAssertEqual(try readSome(fd, until: "\r\n\r\n"), "HTTP/1.1 100 Continue\r\n\r\n")
+        XCTAssertEqual(try rig.apiCalls("a1"), 0)
+        send(fd, body)
+        let answer = try readSome(fd, until: #""object":"response""#)
+        XCTAssertTrue(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), answer)
+        XCTAssertEqual(try rig.apiCalls("a1"), 1)
+        rig.stop()
+    }
+
+    func testExpectContinueRefusedByTheHeadGetsTheAnswerAndTheClose() throws {
+        let rig = try ProxyRig(provider: "codex", extraConfig: "client-keys: [sk-right]\n")
+        try rig.addAccount("a1")
+        try rig.start()
+        let fd = try connectTo(try rig.daemon.worker("codex").listen)
+        defer { close(fd) }
+        send(fd, "POST /v1/responses HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer sk-wrong\r\nExpect: 100-continue\r\nContent-Length: 50\r\n\r\n")
+        let received = try readUntilClosed(fd)
+        XCTAssertTrue(received.hasPrefix("HTTP/1.1 401 Unauthorized\r\n"), received)
+        XCTAssertFalse(received.contains("100 Continue"), received)
+        XCTAssertEqual(try rig.apiCalls("a1"), 0)
+        rig.stop()
+    }
 }

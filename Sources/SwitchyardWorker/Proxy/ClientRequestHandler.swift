@@ -32,7 +32,8 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         case body(ProxyResponder.ProxyTarget, limit: Int, bytes: [UInt8])
         /// The answer went out before the body was read: the rest of it is dropped.
         case discarding
-        /// After a 413: see `refuse`.
+        /// The connection closes once the answer is out (`refuse`, or a refused `Expect:
+        /// 100-continue`); whatever still arrives is dropped.
         case lingering
     }
 
@@ -141,15 +142,30 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         switch (reading, part) {
         case (.awaitingHead, .head(let head)):
             closeAfterAnswer = Self.asksToClose(head)
+            let expectsContinue = Self.expectsContinue(head)
             switch responder.plan(head) {
             case .answer(let answer):
-                writeLocal(answer, context: context)
-                reading = .discarding
+                if expectsContinue {
+                    // The client waits for a go-ahead before it sends its body, and a final
+                    // answer tells it not to: the body never comes, and the connection cannot
+                    // tell where the next request would start.
+                    let channel = context.channel
+                    writeLocal(answer, context: context).whenComplete { _ in channel.close(promise: nil) }
+                    reading = .lingering
+                } else {
+                    writeLocal(answer, context: context)
+                    reading = .discarding
+                }
             case .readBody(let target, let limit):
                 let announced = head.headerFields[.contentLength].flatMap(Int.init)
                 if let announced, announced > limit {
                     refuse(responder.tooLarge(limit: limit), context: context)
                 } else {
+                    // `Expect: 100-continue` (curl sends it with bodies over 1 MiB): the go-ahead,
+                    // or the client waits a second before it sends the body anyway.
+                    if expectsContinue {
+                        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+                    }
                     var bytes: [UInt8] = []
                     if let announced { bytes.reserveCapacity(announced) }
                     reading = .body(target, limit: limit, bytes: bytes)
@@ -185,6 +201,10 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
             logger.debug("unexpected request part; closing the connection")
             context.close(promise: nil)
         }
+    }
+
+    private static func expectsContinue(_ head: HTTPRequest) -> Bool {
+        head.headerFields[.expect]?.lowercased() == "100-continue"
     }
 
     private static func asksToClose(_ head: HTTPRequest) -> Bool {
@@ -224,10 +244,11 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
-    private func writeLocal(_ answer: LocalAnswer, context: ChannelHandlerContext) {
+    @discardableResult
+    private func writeLocal(_ answer: LocalAnswer, context: ChannelHandlerContext) -> EventLoopFuture<Void> {
         context.write(wrapOutboundOut(.head(answer.head)), promise: nil)
         context.write(wrapOutboundOut(.body(answer.body)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        return context.writeAndFlush(wrapOutboundOut(.end(nil)))
     }
 
     private func startProxy(_ call: ProxyCall, session: String?, settings: ProxySettings, context: ChannelHandlerContext) {
