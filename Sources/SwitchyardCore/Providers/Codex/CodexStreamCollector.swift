@@ -19,7 +19,10 @@ public struct CodexStreamCollector: Sendable {
     public mutating func feed(_ chunk: [UInt8]) -> Outcome {
         for event in scanner.feed(chunk) {
             let type = event.name ?? JSONSpan.valueRange(ofMember: "type", in: event.data).flatMap { JSONSpan.string(event.data[$0]) }
-            let response = JSONSpan.valueRange(ofMember: "response", in: event.data).map { Array(event.data[$0]) }
+            // Looked for in the final events only: every delta would copy it for nothing.
+            var response: [UInt8]? {
+                JSONSpan.valueRange(ofMember: "response", in: event.data).map { Array(event.data[$0]) }
+            }
             switch type {
             case "response.completed", "response.incomplete":
                 if let response { return .finished(response) }
