@@ -9,17 +9,12 @@ import Glibc
 /// raw TCP client: requests pipelined on one connection, `Connection: close`, and requests
 /// that cannot be parsed.
 final class ClientConnectionTests: XCTestCase {
-    private func connectTo(_ listen: String) throws -> Int32 {
-        let parts = listen.split(separator: ":")
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var remote = LoopbackClient.address(String(parts[0]), port: UInt16(parts[1])!)
-        guard LoopbackClient.withSockaddr(&remote, { connect(fd, $0, $1) }) == 0 else {
-            close(fd)
-            throw TestFailure("connect \(listen): \(errno)")
-        }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        return fd
+    /// A started rig with one account ("a1"), and a raw connection to its worker.
+    private func connectedRig(_ provider: String, extraConfig: String = "") throws -> (rig: ProxyRig, fd: Int32) {
+        let rig = try ProxyRig(provider: provider, extraConfig: extraConfig)
+        try rig.addAccount("a1")
+        try rig.start()
+        return (rig, try LoopbackClient.connection(to: try rig.daemon.worker(provider).listen))
     }
 
     private func send(_ fd: Int32, _ text: String) {
@@ -52,10 +47,7 @@ final class ClientConnectionTests: XCTestCase {
     }
 
     func testPipelinedRequestsAreAnsweredInOrderAndConnectionCloseEndsTheConnection() throws {
-        let rig = try ProxyRig(provider: "codex")
-        try rig.addAccount("a1")
-        try rig.start()
-        let fd = try connectTo(try rig.daemon.worker("codex").listen)
+        let (rig, fd) = try connectedRig("codex")
         defer { close(fd) }
         let body = #"{"model":"gpt-5-codex","input":"hi","stream":false}"#
         // Three requests in one write: a health check, a proxied request (its answer takes an
@@ -79,10 +71,7 @@ final class ClientConnectionTests: XCTestCase {
     }
 
     func testARequestThatCannotBeParsedGets400AndTheConnectionCloses() throws {
-        let rig = try ProxyRig(provider: "claude")
-        try rig.addAccount("a1")
-        try rig.start()
-        let fd = try connectTo(try rig.daemon.worker("claude").listen)
+        let (rig, fd) = try connectedRig("claude")
         defer { close(fd) }
         send(fd, "NOT A REQUEST\r\n\r\n")
         let received = try readUntilClosed(fd)
@@ -92,10 +81,7 @@ final class ClientConnectionTests: XCTestCase {
     }
 
     func testAClientThatEndsItsSideAfterAHealthCheckGetsItsAnswerAndTheClose() throws {
-        let rig = try ProxyRig(provider: "claude")
-        try rig.addAccount("a1")
-        try rig.start()
-        let fd = try connectTo(try rig.daemon.worker("claude").listen)
+        let (rig, fd) = try connectedRig("claude")
         defer { close(fd) }
         send(fd, "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
         XCTAssertEqual(shutdown(fd, Int32(SHUT_WR)), 0)
@@ -120,10 +106,7 @@ final class ClientConnectionTests: XCTestCase {
     }
 
     func testExpectContinueGetsTheGoAheadBeforeTheBody() throws {
-        let rig = try ProxyRig(provider: "codex")
-        try rig.addAccount("a1")
-        try rig.start()
-        let fd = try connectTo(try rig.daemon.worker("codex").listen)
+        let (rig, fd) = try connectedRig("codex")
         defer { close(fd) }
         let body = #"{"model":"gpt-5-codex","input":"hi","stream":false}"#
         send(fd, "POST /v1/responses HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
@@ -138,10 +121,7 @@ final class ClientConnectionTests: XCTestCase {
     }
 
     func testExpectContinueRefusedByTheHeadGetsTheAnswerAndTheClose() throws {
-        let rig = try ProxyRig(provider: "codex", extraConfig: "client-keys: [sk-right]\n")
-        try rig.addAccount("a1")
-        try rig.start()
-        let fd = try connectTo(try rig.daemon.worker("codex").listen)
+        let (rig, fd) = try connectedRig("codex", extraConfig: "client-keys: [sk-right]\n")
         defer { close(fd) }
         send(fd, "POST /v1/responses HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer sk-wrong\r\nExpect: 100-continue\r\nContent-Length: 50\r\n\r\n")
         let received = try readUntilClosed(fd)

@@ -42,6 +42,22 @@ enum LoopbackClient {
         return (status, String(text[split.upperBound...]))
     }
 
+    /// A plain TCP connection to `hostPort` (an IPv4 `host:port`) whose reads give up after 10 s.
+    static func connection(to hostPort: String) throws -> Int32 {
+        let parts = hostPort.split(separator: ":")
+        guard parts.count == 2, let port = UInt16(parts[1]) else { throw TestFailure("not host:port: \(hostPort)") }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestFailure("socket: \(errno)") }
+        var remote = address(String(parts[0]), port: port)
+        guard withSockaddr(&remote, { connect(fd, $0, $1) }) == 0 else {
+            close(fd)
+            throw TestFailure("connect \(hostPort): \(errno)")
+        }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
     static func address(_ host: String, port: UInt16) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -7,22 +7,6 @@ import Glibc
 
 /// `client.header-timeout` against slow clients (SPEC §3), seen from a raw TCP client.
 final class SlowClientTests: XCTestCase {
-    private func connectTo(_ listen: String) throws -> Int32 {
-        let parts = listen.split(separator: ":")
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(parts[1])!).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else { throw TestFailure("connect failed") }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        return fd
-    }
-
     private func send(_ fd: Int32, _ text: String) {
         _ = text.withCString { write(fd, $0, strlen($0)) }
     }
@@ -43,7 +27,7 @@ final class SlowClientTests: XCTestCase {
         let rig = try ProxyRig(provider: "claude", extraConfig: "client: {header-timeout: 1s}\n")
         try rig.addAccount("a1")
         try rig.start()
-        let fd = try connectTo(try rig.daemon.worker("claude").listen)
+        let fd = try LoopbackClient.connection(to: try rig.daemon.worker("claude").listen)
         defer { close(fd) }
         let started = ContinuousClock.now
         send(fd, "POST /v1/messages HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n")
@@ -59,7 +43,7 @@ final class SlowClientTests: XCTestCase {
         let rig = try ProxyRig(provider: "claude", extraConfig: "client: {header-timeout: 1s}\n")
         try rig.addAccount("a1")
         try rig.start()
-        let fd = try connectTo(try rig.daemon.worker("claude").listen)
+        let fd = try LoopbackClient.connection(to: try rig.daemon.worker("claude").listen)
         defer { close(fd) }
         send(fd, "POST /v1/messages HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"model\":")
         XCTAssertTrue(readsUntilClosed(fd).closed, "a body that stops arriving ends the connection")
@@ -70,7 +54,7 @@ final class SlowClientTests: XCTestCase {
     func testAnIdleKeepAliveConnectionOutlivesTheHeaderTimeout() throws {
         let rig = try ProxyRig(provider: "claude", extraConfig: "client: {header-timeout: 1s}\n")
         try rig.start()
-        let fd = try connectTo(try rig.daemon.worker("claude").listen)
+        let fd = try LoopbackClient.connection(to: try rig.daemon.worker("claude").listen)
         defer { close(fd) }
         let request = "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -99,7 +83,7 @@ final class SlowClientTests: XCTestCase {
         // that is idle-timed at 1 s. The receive timeout (10 s) bounds the wait.
         var closedAfter: TimeInterval = .infinity
         XCTAssertTrue(eventually(timeout: .seconds(20)) {
-            let fd = try self.connectTo(listen)
+            let fd = try LoopbackClient.connection(to: listen)
             defer { close(fd) }
             self.send(fd, "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
             let started = Date()
@@ -117,7 +101,7 @@ final class SlowClientTests: XCTestCase {
         // About 40 MB of events: far more than the socket buffers on both sides hold.
         try rig.addAccount("a1", extra: ["output_words": 300_000])
         try rig.start()
-        let fd = try connectTo(try rig.daemon.worker("claude").listen)
+        let fd = try LoopbackClient.connection(to: try rig.daemon.worker("claude").listen)
         defer { close(fd) }
         let body = DataPathTests.claudeStream
         send(fd, "POST /v1/messages HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
