@@ -70,6 +70,25 @@ final class ClientConnectionTests: XCTestCase {
         rig.stop()
     }
 
+    func testTwoThousandRequestsPipelinedBehindAProxiedOneAreAllAnswered() throws {
+        let (rig, fd) = try connectedRig("codex")
+        defer { close(fd) }
+        let count = 2_000
+        let body = #"{"model":"gpt-5-codex","input":"hi","stream":false}"#
+        // ~80 KB of health checks queued behind the proxied request: more than one read, so
+        // reading pauses while they wait and resumes once they are served.
+        send(fd, "POST /v1/responses HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            + String(repeating: "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n", count: count - 1)
+            + "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        let received = try readUntilClosed(fd)
+        let heads = occurrences(of: "HTTP/1.1 200 OK", in: received)
+        XCTAssertEqual(heads.count, count + 1)
+        XCTAssertEqual(occurrences(of: #""status":"ok""#, in: received).count, count)
+        guard heads.count > 1 else { return }
+        XCTAssertTrue(received[heads[0].upperBound..<heads[1].lowerBound].contains(#""object":"response""#), "the proxied answer first")
+        rig.stop()
+    }
+
     func testARequestThatCannotBeParsedGets400AndTheConnectionCloses() throws {
         let (rig, fd) = try connectedRig("claude")
         defer { close(fd) }

@@ -52,6 +52,7 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var queued = CircularBuffer<HTTPRequestPart>()
     /// NIO asked to read while parts were queued; the read happens once they are served.
     private var readHeld = false
+    private var servingQueue = false
     /// The client asked to close after this request (`Connection: close`).
     private var closeAfterAnswer = false
     /// The client closed its side: close once everything it sent is answered.
@@ -232,9 +233,15 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// The current request is read and answered: close if asked to, else go on with the next.
     private func requestDone(context: ChannelHandlerContext) {
         if closeAfterAnswer || (inputEnded && queued.isEmpty) {
+            closed = true  // nothing more is read or written
             context.close(promise: nil)
             return
         }
+        // Requests answered at once call back into here while the queue is served: the loop
+        // below goes on with them (no recursion per pipelined request).
+        guard !servingQueue else { return }
+        servingQueue = true
+        defer { servingQueue = false }
         while !answering, !closed, let next = queued.popFirst() {
             handle(next, context: context)
         }
@@ -244,7 +251,6 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
-    @discardableResult
     private func writeLocal(_ answer: LocalAnswer, context: ChannelHandlerContext) -> EventLoopFuture<Void> {
         context.write(wrapOutboundOut(.head(answer.head)), promise: nil)
         context.write(wrapOutboundOut(.body(answer.body)), promise: nil)
