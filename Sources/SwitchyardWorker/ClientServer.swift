@@ -86,6 +86,7 @@ final class ClientServer: @unchecked Sendable {
                     try pipeline.configureHTTPServerPipeline(
                         withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
                         withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
+                    try pipeline.addHandler(HTTP10Close())
                     try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                     try pipeline.addHandlers([QuiesceGraceHandler(), RequestPhaseWatch()])
                     try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: .init(idle), logger: logger))

@@ -89,6 +89,19 @@ final class ClientConnectionTests: XCTestCase {
         rig.stop()
     }
 
+    func testAnHTTP10RequestEndsItsConnectionUnlessItAsksToKeepIt() throws {
+        let (rig, fd) = try connectedRig("claude")
+        defer { close(fd) }
+        // Kept: HTTP/1.0 with keep-alive, answered and left open for the next request.
+        send(fd, "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        XCTAssertTrue(try readSome(fd, until: #""status":"ok""#).contains("200 OK"))
+        // Then a plain HTTP/1.0 request: answered, then closed (the client reads until the close).
+        send(fd, "GET /healthz HTTP/1.0\r\n\r\n")
+        let received = try readUntilClosed(fd)
+        XCTAssertTrue(received.contains("200 OK") && received.contains(#""status":"ok""#), received)
+        rig.stop()
+    }
+
     func testARequestThatCannotBeParsedGets400AndTheConnectionCloses() throws {
         let (rig, fd) = try connectedRig("claude")
         defer { close(fd) }
