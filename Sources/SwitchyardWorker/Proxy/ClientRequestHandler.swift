@@ -91,11 +91,8 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case ChannelEvent.inputClosed = event {
             inputEnded = true
-            if case .lingering = reading {
-                context.close(promise: nil)
-            } else if !answering && queued.isEmpty {
-                context.close(promise: nil)
-            }
+            let lingering = if case .lingering = reading { true } else { false }
+            if lingering || (!answering && queued.isEmpty) { context.close(promise: nil) }
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -120,8 +117,7 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
             var fields = HTTPFields()
             fields[.connection] = "close"
             fields[.contentLength] = "0"
-            context.write(wrapOutboundOut(.head(HTTPResponse(status: .badRequest, headerFields: fields))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            writeWhole(HTTPResponse(status: .badRequest, headerFields: fields), body: ByteBuffer(), context: context)
         }
         logger.debug("closing a client connection", metadata: ["error": "\(error)"])
         context.close(promise: nil)
@@ -251,9 +247,16 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         }
     }
 
+    @discardableResult
     private func writeLocal(_ answer: LocalAnswer, context: ChannelHandlerContext) -> EventLoopFuture<Void> {
-        context.write(wrapOutboundOut(.head(answer.head)), promise: nil)
-        context.write(wrapOutboundOut(.body(answer.body)), promise: nil)
+        writeWhole(answer.head, body: answer.body, context: context)
+    }
+
+    /// Head, body and end in one flush.
+    @discardableResult
+    private func writeWhole(_ head: HTTPResponse, body: ByteBuffer, context: ChannelHandlerContext) -> EventLoopFuture<Void> {
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if body.readableBytes > 0 { context.write(wrapOutboundOut(.body(body)), promise: nil) }
         return context.writeAndFlush(wrapOutboundOut(.end(nil)))
     }
 
@@ -304,9 +307,7 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     func sendWhole(_ head: HTTPResponse, body: ByteBuffer) throws {
         let context = try liveContext()
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if body.readableBytes > 0 { context.write(wrapOutboundOut(.body(body)), promise: nil) }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        writeWhole(head, body: body, context: context)
         answerEnded(context: context)
     }
 
