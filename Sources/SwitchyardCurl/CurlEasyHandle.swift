@@ -48,13 +48,13 @@ final class CurlEasyHandle {
     func perform(_ request: HTTPRequest, context: TransferContext) throws(CurlError) {
         defer { reset() }
         try CurlHeaderLines.validate(method: request.method)
-        let headerList = try CurlEasyOptions.makeHeaderList(CurlHeaderLines.lines(for: request.headers))
-        defer { curl_slist_free_all(headerList) }
+        let headerList = try CurlHeaderList(CurlHeaderLines.lines(for: request.headers))
+        defer { headerList.deallocate() }
 
         let options = options
         try options.applyTransport(request)
         try applyCallbacks(context)
-        try options.check(sy_curl_easy_setopt_slist(raw, CURLOPT_HTTPHEADER, headerList))
+        try options.check(sy_curl_easy_setopt_slist(raw, CURLOPT_HTTPHEADER, headerList.head))
         context.watchIdle(request.idleTimeout)
         let code = try withExtendedLifetime(context) { () throws(CurlError) -> CURLcode in
             try performWithBody(request)

@@ -99,20 +99,6 @@ struct CurlEasyOptions {
     static func milliseconds(_ duration: Duration) -> Int {
         max(1, duration.millisecondsRoundedUp)
     }
-
-    /// Builds libcurl's header list. The caller frees it with `curl_slist_free_all` once the
-    /// transfer is over: libcurl does not copy it.
-    static func makeHeaderList(_ lines: [String]) throws(CurlError) -> UnsafeMutablePointer<curl_slist>? {
-        var list: UnsafeMutablePointer<curl_slist>?
-        for line in lines {
-            guard let appended = line.withCString({ curl_slist_append(list, $0) }) else {
-                curl_slist_free_all(list)
-                throw CurlError(code: .initFailed, curlCode: 27, message: "out of memory building headers")
-            }
-            list = appended
-        }
-        return list
-    }
 }
 
 extension Duration {

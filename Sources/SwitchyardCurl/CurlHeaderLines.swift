@@ -6,17 +6,28 @@ enum CurlHeaderLines {
     /// tell libcurl to drop the header instead), and the removals of libcurl's own defaults that
     /// a proxy must not add: `Expect: 100-continue` (a round trip for large bodies) and the form
     /// `Content-Type` it sets on any body.
-    static func lines(for headers: [(name: String, value: String)]) throws(CurlError) -> [String] {
-        var lines: [String] = []
+    static func lines(for headers: [(name: String, value: String)]) throws(CurlError) -> [Line] {
+        var lines: [Line] = []
         lines.reserveCapacity(headers.count + 2)
         for (name, value) in headers {
             try validate(name: name, value: value)
-            lines.append(value.isEmpty ? "\(name);" : "\(name): \(value)")
+            lines.append(value.isEmpty ? Line(name: name, separator: ";", value: "") : Line(name: name, separator: ": ", value: value))
         }
         for removed in ["Expect", "Content-Type"] where !headers.contains(where: { HTTPHeaderName.equal($0.name, removed) }) {
-            lines.append("\(removed):")
+            lines.append(Line(name: removed, separator: ":", value: ""))
         }
         return lines
+    }
+
+    /// One line in parts, written straight into the header list (`CurlHeaderList`) without
+    /// building a string per header.
+    struct Line {
+        let name: String
+        let separator: StaticString
+        let value: String
+
+        var utf8Count: Int { name.utf8.count + separator.utf8CodeUnitCount + value.utf8.count }
+        var text: String { name + separator.description + value }
     }
 
     /// A method is a token (RFC 9110 §9.1); anything else would corrupt the request line.

@@ -10,14 +10,14 @@ import CCurl
 struct PreparedRequest {
     /// The request without its headers and body (the list and the copy below stand for them).
     private let request: HTTPRequest
-    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var headerList: CurlHeaderList?
     /// `nil` with no body or an empty one (then `CurlEasyOptions.emptyBody` stands in).
     private var body: UnsafeMutableRawBufferPointer?
     private let bodyCount: Int?
 
     init(_ request: HTTPRequest) throws(CurlError) {
         try CurlHeaderLines.validate(method: request.method)
-        headerList = try CurlEasyOptions.makeHeaderList(CurlHeaderLines.lines(for: request.headers))
+        headerList = try CurlHeaderList(CurlHeaderLines.lines(for: request.headers))
         bodyCount = request.body?.count
         if let bytes = request.body, !bytes.isEmpty {
             let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
@@ -39,7 +39,7 @@ struct PreparedRequest {
     /// Sets every option of the request on `options`' handle (loop thread).
     func apply(to options: CurlEasyOptions) throws(CurlError) {
         try options.applyTransport(request)
-        try options.check(sy_curl_easy_setopt_slist(options.handle, CURLOPT_HTTPHEADER, headerList))
+        try options.check(sy_curl_easy_setopt_slist(options.handle, CURLOPT_HTTPHEADER, headerList?.head))
         if try options.applyMethod(request.method, bodyCount: bodyCount) {
             try options.setBody(body.map { UnsafeRawPointer($0.baseAddress!) })
         }
@@ -47,7 +47,7 @@ struct PreparedRequest {
 
     /// Frees the header list and the body copy; call once libcurl no longer reads them.
     mutating func release() {
-        curl_slist_free_all(headerList)
+        headerList?.deallocate()
         headerList = nil
         body?.deallocate()
         body = nil

@@ -11,8 +11,23 @@ final class CurlHeaderLinesTests: XCTestCase {
             ([("A", "1"), ("A", "2")], ["A: 1", "A: 2", "Expect:", "Content-Type:"]),
         ]
         for testCase in cases {
-            XCTAssertEqual(try CurlHeaderLines.lines(for: testCase.headers), testCase.lines, "\(testCase.headers)")
+            XCTAssertEqual(try CurlHeaderLines.lines(for: testCase.headers).map(\.text), testCase.lines, "\(testCase.headers)")
         }
+    }
+
+    func testTheHeaderListHoldsEveryLineInOrder() throws {
+        let headers: [(name: String, value: String)] = [("Authorization", "Bearer x"), ("X-Empty", ""), ("X-Text", "ünïcode value")]
+        let lines = try CurlHeaderLines.lines(for: headers)
+        let list = CurlHeaderList(lines)
+        defer { list.deallocate() }
+        var read: [String] = []
+        var node = list.head
+        while let current = node {
+            read.append(String(cString: current.pointee.data))
+            node = current.pointee.next
+        }
+        XCTAssertEqual(read, lines.map(\.text))
+        XCTAssertNil(CurlHeaderList([]).head)
     }
 
     func testRejectedHeaders() {

@@ -8,7 +8,8 @@ public enum ForwardedHeaders {
     ///   identity bodies;
     /// - cookies, which would tie the client's session to whichever account serves it;
     /// - Switchyard's own session header.
-    static let requestDenied: Set<String> = [
+    /// Lowercase, matched case-insensitively.
+    static let requestDenied: [String] = [
         "authorization", "x-api-key", "x-goog-api-key", "cookie", "proxy-authorization",
         "host", "content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer",
         "upgrade", "proxy-connection", "expect", "accept-encoding", "x-switchyard-session",
@@ -16,24 +17,26 @@ public enum ForwardedHeaders {
 
     /// Never passed back to the client from an upstream answer: framing (the worker frames
     /// its own answer) and anything naming the upstream account or session behind the pool.
-    static let responseDenied: Set<String> = [
+    static let responseDenied: [String] = [
         "content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade",
         "proxy-connection", "set-cookie", "anthropic-organization-id", "openai-organization",
         "x-openai-account-id", "chatgpt-account-id",
     ]
 
-    /// The client's headers that may go upstream, in order. Names are matched in lowercase.
+    /// The client's headers that may go upstream, in order.
     public static func upstream(_ headers: [(String, String)]) -> [(String, String)] {
-        headers.filter { !requestDenied.contains(lowercased($0.0)) }
+        headers.filter { !isListed($0.0, in: requestDenied) }
     }
 
     /// The upstream's headers that may reach the client, in order.
     public static func downstream(_ headers: [(name: String, value: String)]) -> [(name: String, value: String)] {
-        headers.filter { !responseDenied.contains(lowercased($0.name)) }
+        headers.filter { !isListed($0.name, in: responseDenied) }
     }
 
-    /// ASCII lowercase without allocating when the name already is (HTTP/2 and most clients).
-    static func lowercased(_ name: String) -> String {
-        name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? name.lowercased() : name
+    /// Case-insensitive, without lowercasing or hashing the name: this runs for every header
+    /// of every proxied request and answer, and most names differ from every listed one in
+    /// length alone.
+    static func isListed(_ name: String, in names: [String]) -> Bool {
+        names.contains { $0.caseInsensitiveEquals(name) }
     }
 }

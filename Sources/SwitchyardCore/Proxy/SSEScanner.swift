@@ -1,48 +1,108 @@
 /// Cuts a Server-Sent Events byte stream into whole events as chunks arrive (an event ends
 /// at a blank line; `\n`, `\r\n` and `\r\n\r\n` endings all occur upstream), so the data path
 /// can look at an event's name and data while forwarding its bytes untouched.
+///
+/// Events are views into the scanner's buffer, not copies: the data path looks at every
+/// event of every stream it gates or collects, and a copy per event (raw bytes, data, name)
+/// was a third of a proxied request's allocations. A view stays valid as long as it is kept;
+/// the buffer is compacted on the next `append`, so one held across it costs a copy.
+///
+///     scanner.append(chunk)
+///     while let event = scanner.next() { … }
 public struct SSEScanner: Sendable {
-    private var pending: [UInt8] = []
-    /// Where the search for the event end resumes in `pending` (bytes before it hold no end).
+    private var buffer: [UInt8] = []
+    /// Bytes before this index were handed out as events; dropped on the next `append`.
+    private var consumed = 0
+    /// Where the search for the next event's end resumes (bytes before it hold no end).
     private var searchFrom = 0
 
     public init() {}
 
-    /// One complete event: its raw bytes (blank line included), `event:` name and joined `data:`.
+    /// One complete event: its raw bytes (blank line included), `event:` name and `data:`
+    /// (several data lines joined by `\n`, the only case that copies).
     public struct Event: Sendable, Equatable {
-        public var raw: [UInt8]
-        public var name: String?
-        public var data: [UInt8]
+        public var raw: ArraySlice<UInt8>
+        public var name: ArraySlice<UInt8>?
+        public var data: ArraySlice<UInt8>
+
+        /// The event's type: its `event:` name, else the `type` member of its JSON data
+        /// (Claude and Codex send both; some proxies in front of them drop the names).
+        public var type: EventType? {
+            if let name { return EventType(bytes: name) }
+            guard let range = JSONSpan.valueRange(ofMember: "type", in: data) else { return nil }
+            let literal = data[range]
+            guard literal.count >= 2, literal.first == UInt8(ascii: "\""), literal.last == UInt8(ascii: "\"") else { return nil }
+            let inner = literal.dropFirst().dropLast()
+            if !inner.contains(UInt8(ascii: "\\")) { return EventType(bytes: inner) }
+            return JSONSpan.string(literal).map { EventType(bytes: Array($0.utf8)[...]) }
+        }
+    }
+
+    /// An event type as bytes, matched against string literals (`case "ping":`) without
+    /// building a `String` for every event.
+    public struct EventType: Sendable, Equatable, CustomStringConvertible {
+        public var bytes: ArraySlice<UInt8>
+
+        public static func ~= (pattern: String, value: EventType) -> Bool {
+            pattern.utf8.count == value.bytes.count && pattern.utf8.elementsEqual(value.bytes)
+        }
+
+        public var description: String { String(decoding: bytes, as: UTF8.self) }
     }
 
     /// Bytes received but not yet part of a complete event.
-    public var bufferedCount: Int { pending.count }
+    public var bufferedCount: Int { buffer.count - consumed }
 
-    /// Appends `chunk` and returns the events it completed, in order.
-    public mutating func feed<Bytes: Collection<UInt8>>(_ chunk: Bytes) -> [Event] {
-        pending.append(contentsOf: chunk)
-        var events: [Event] = []
-        var start = 0
-        var index = max(searchFrom, 0)
-        while index < pending.count {
-            if pending[index] == UInt8(ascii: "\n"), let end = Self.blankLineEnd(pending, newlineAt: index, from: start) {
-                events.append(Self.parse(Array(pending[start..<end])))
-                start = end
-                index = end
-                continue
+    /// Adds the stream's next bytes. An array arriving when every earlier byte was handed out
+    /// is taken as the buffer without a copy (a whole collected body, most chunks).
+    public mutating func append(_ chunk: [UInt8]) {
+        if consumed == buffer.count {
+            buffer = chunk
+            consumed = 0
+            searchFrom = 0
+        } else {
+            append(contentsOf: chunk)
+        }
+    }
+
+    public mutating func append<Bytes: Collection<UInt8>>(_ chunk: Bytes) {
+        append(contentsOf: chunk)
+    }
+
+    private mutating func append<Bytes: Collection<UInt8>>(contentsOf chunk: Bytes) {
+        if consumed > 0 {
+            buffer.removeFirst(consumed)
+            searchFrom -= consumed
+            consumed = 0
+        }
+        buffer.append(contentsOf: chunk)
+    }
+
+    /// The next complete event, or nil until more bytes arrive.
+    public mutating func next() -> Event? {
+        var index = max(searchFrom, consumed)
+        while index < buffer.count {
+            if buffer[index] == UInt8(ascii: "\n"), let end = Self.blankLineEnd(buffer, newlineAt: index, from: consumed) {
+                let event = Self.parse(buffer[consumed..<end])
+                consumed = end
+                searchFrom = end
+                return event
             }
             index += 1
         }
-        if start > 0 { pending.removeFirst(start) }
         // Resume one byte early: a `\n` may need the next chunk to tell if it ends an event.
-        searchFrom = max(0, pending.count - 1)
-        return events
+        searchFrom = max(consumed, buffer.count - 1)
+        return nil
     }
 
     /// What is left when the stream ends (an event without its blank line), as raw bytes.
-    public mutating func finish() -> [UInt8] {
-        defer { pending = []; searchFrom = 0 }
-        return pending
+    public mutating func finish() -> ArraySlice<UInt8> {
+        defer {
+            buffer = []
+            consumed = 0
+            searchFrom = 0
+        }
+        return buffer[consumed...]
     }
 
     /// If the `\n` at `index` ends a line that is blank, the index just past it.
@@ -56,32 +116,39 @@ public struct SSEScanner: Sendable {
     }
 
     /// Reads the `event:` and `data:` fields of one event's bytes.
-    static func parse(_ raw: [UInt8]) -> Event {
-        var name: String?
-        var data: [UInt8] = []
-        var sawData = false
-        var lineStart = 0
-        while lineStart < raw.count {
+    static func parse(_ raw: ArraySlice<UInt8>) -> Event {
+        var name: ArraySlice<UInt8>?
+        var data = raw[raw.startIndex..<raw.startIndex]
+        var dataLines = 0
+        var joined: [UInt8]?
+        var lineStart = raw.startIndex
+        while lineStart < raw.endIndex {
             var lineEnd = lineStart
-            while lineEnd < raw.count, raw[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            while lineEnd < raw.endIndex, raw[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
             var contentEnd = lineEnd
             if contentEnd > lineStart, raw[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
             let line = raw[lineStart..<contentEnd]
             if let value = field("data", line) {
-                if sawData { data.append(UInt8(ascii: "\n")) }
-                data.append(contentsOf: value)
-                sawData = true
+                dataLines += 1
+                switch dataLines {
+                case 1: data = value
+                case 2: joined = Array(data) + [UInt8(ascii: "\n")] + value
+                default:
+                    joined!.append(UInt8(ascii: "\n"))
+                    joined!.append(contentsOf: value)
+                }
             } else if let value = field("event", line) {
-                name = String(decoding: value, as: UTF8.self)
+                name = value
             }
             lineStart = lineEnd + 1
         }
+        if let joined { data = joined[...] }
         return Event(raw: raw, name: name, data: data)
     }
 
     /// The value of `name: value` (one optional space after the colon), else nil.
-    private static func field(_ name: String, _ line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
-        let key = name.utf8
+    private static func field(_ name: StaticString, _ line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        let key = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
         guard line.count > key.count, line.starts(with: key), line[line.startIndex + key.count] == UInt8(ascii: ":") else {
             return nil
         }
@@ -89,4 +156,9 @@ public struct SSEScanner: Sendable {
         if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
         return value
     }
+}
+
+/// An event without a type matches no name (`switch event.type { case "ping": … }`).
+public func ~= (pattern: String, value: SSEScanner.EventType?) -> Bool {
+    value.map { pattern ~= $0 } ?? false
 }

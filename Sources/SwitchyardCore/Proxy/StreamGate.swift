@@ -22,6 +22,7 @@ public struct StreamGate: Sendable {
 
     private let provider: Provider
     private var scanner = SSEScanner()
+    /// Every byte fed so far: what the client gets once the gate opens.
     private var held: [UInt8] = []
 
     public init(provider: Provider) {
@@ -29,27 +30,27 @@ public struct StreamGate: Sendable {
     }
 
     public mutating func feed(_ chunk: [UInt8]) -> Verdict {
-        for event in scanner.feed(chunk) {
-            held.append(contentsOf: event.raw)
+        held.append(contentsOf: chunk)
+        scanner.append(chunk)
+        while let event = scanner.next() {
             switch Self.kind(of: event, provider: provider) {
             case .preamble: continue
             case .content: return release()
-            case .error(let payload): return .failed(payload: payload, held: held + scanner.finish())
+            case .error(let payload): return .failed(payload: payload, held: held)
             }
         }
-        if held.count + scanner.bufferedCount > Self.holdLimit { return release() }
+        if held.count > Self.holdLimit { return release() }
         return .hold
     }
 
     /// The stream ended while held (only preamble events, or none): release what there is.
     public mutating func finish() -> [UInt8] {
-        held + scanner.finish()
+        held
     }
 
     private mutating func release() -> Verdict {
-        let out = held + scanner.finish()
-        held = []
-        return .release(out)
+        defer { held = [] }
+        return .release(held)
     }
 
     enum Kind: Equatable {
@@ -60,32 +61,27 @@ public struct StreamGate: Sendable {
     /// What one event is, per provider. Unknown events count as content: holding them back
     /// would only delay the client.
     static func kind(of event: SSEScanner.Event, provider: Provider) -> Kind {
-        let type = event.name ?? topLevelType(event.data)
         switch provider {
         case .claude:
-            switch type {
+            switch event.type {
             case "message_start", "ping": return .preamble
-            case "error": return .error(payload: event.data)
+            case "error": return .error(payload: Array(event.data))
             default: return .content
             }
         case .codex:
-            switch type {
+            switch event.type {
             case "response.created", "response.in_progress": return .preamble
             case "response.failed":
                 // The error sits in the response object: classify that.
-                let response = JSONSpan.valueRange(ofMember: "response", in: event.data).map { Array(event.data[$0]) }
-                return .error(payload: response ?? event.data)
-            case "error": return .error(payload: event.data)
+                let response = JSONSpan.valueRange(ofMember: "response", in: event.data).map { event.data[$0] }
+                return .error(payload: Array(response ?? event.data))
+            case "error": return .error(payload: Array(event.data))
             default: return .content
             }
         case .gemini:
             // Google streams carry no preamble; an event that is an error object is one.
-            if JSONSpan.valueRange(ofMember: "error", in: event.data) != nil { return .error(payload: event.data) }
+            if JSONSpan.valueRange(ofMember: "error", in: event.data) != nil { return .error(payload: Array(event.data)) }
             return event.data.isEmpty ? .preamble : .content
         }
-    }
-
-    private static func topLevelType(_ data: [UInt8]) -> String? {
-        JSONSpan.valueRange(ofMember: "type", in: data).flatMap { JSONSpan.string(data[$0]) }
     }
 }

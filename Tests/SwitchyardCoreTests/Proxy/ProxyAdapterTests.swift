@@ -107,6 +107,14 @@ final class ProxyAdapterTests: XCTestCase {
         XCTAssertEqual(passed.map(\.name), ["Content-Type", "x-codex-primary-used-percent"])
     }
 
+    func testClientCredentialsAndFramingNeverGoUpstreamWhateverTheirCase() {
+        let passed = ForwardedHeaders.upstream([
+            ("Authorization", "Bearer client"), ("X-Api-Key", "k"), ("COOKIE", "c=1"), ("Accept-Encoding", "gzip"),
+            ("anthropic-beta", "b"), ("X-Switchyard-Session", "s"), ("Content-Length", "2"), ("session_id", "abc"),
+        ])
+        XCTAssertEqual(passed.map(\.0), ["anthropic-beta", "session_id"])
+    }
+
     func testModelListsInEachShape() throws {
         let claude = try XCTUnwrap(JSONSerialization.jsonObject(with: ModelList.body(for: .claude, configured: ["m1"])) as? [String: Any])
         XCTAssertEqual((claude["data"] as? [[String: Any]])?.first?["id"] as? String, "m1")

@@ -17,20 +17,20 @@ public struct CodexStreamCollector: Sendable {
     public init() {}
 
     public mutating func feed(_ chunk: [UInt8]) -> Outcome {
-        for event in scanner.feed(chunk) {
-            let type = event.name ?? JSONSpan.valueRange(ofMember: "type", in: event.data).flatMap { JSONSpan.string(event.data[$0]) }
+        scanner.append(chunk)
+        while let event = scanner.next() {
             // Looked for in the final events only: every delta would copy it for nothing.
             var response: [UInt8]? {
                 JSONSpan.valueRange(ofMember: "response", in: event.data).map { Array(event.data[$0]) }
             }
-            switch type {
+            switch event.type {
             case "response.completed", "response.incomplete":
                 if let response { return .finished(response) }
-                return .failed(payload: event.data)
+                return .failed(payload: Array(event.data))
             case "response.failed":
-                return .failed(payload: response ?? event.data)
+                return .failed(payload: response ?? Array(event.data))
             case "error":
-                return .failed(payload: event.data)
+                return .failed(payload: Array(event.data))
             default:
                 continue
             }
@@ -42,7 +42,7 @@ public struct CodexStreamCollector: Sendable {
     public mutating func finish() -> Outcome {
         let rest = scanner.finish()
         guard !rest.isEmpty else { return .incomplete }
-        let outcome = feed(rest + Array("\n\n".utf8))
+        let outcome = feed(Array(rest) + Array("\n\n".utf8))
         return outcome == .collecting ? .incomplete : outcome
     }
 }

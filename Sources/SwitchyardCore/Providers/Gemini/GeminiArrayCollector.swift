@@ -10,7 +10,8 @@ public struct GeminiArrayCollector: Sendable {
 
     /// Takes unwrapped SSE bytes (see `GeminiStreamUnwrapper`).
     public mutating func feed(_ chunk: [UInt8]) {
-        for event in scanner.feed(chunk) { append(event) }
+        scanner.append(chunk)
+        while let event = scanner.next() { append(event) }
     }
 
     /// The whole array, once the stream ended.

@@ -11,10 +11,15 @@ enum JSONSpan {
     /// The byte range of the value of top-level member `key` in the object `bytes`.
     /// Keys are compared as raw bytes (a key written with escapes does not match).
     static func valueRange(ofMember key: String, in bytes: [UInt8]) -> Range<Int>? {
-        let wanted = Array(key.utf8)
+        valueRange(ofMember: key, in: bytes[...])
+    }
+
+    /// The same within a slice (an event's data inside a stream buffer); the range is in the
+    /// slice's indices.
+    static func valueRange(ofMember key: String, in bytes: ArraySlice<UInt8>) -> Range<Int>? {
         var found: Range<Int>?
         _ = walkMembers(of: bytes) { name, value in
-            guard name.elementsEqual(wanted) else { return true }
+            guard name.elementsEqual(key.utf8) else { return true }
             found = value
             return false
         }
@@ -25,7 +30,7 @@ enum JSONSpan {
     /// nil when `bytes` is not one object (nothing but white space may follow it). One pass.
     static func members(of bytes: [UInt8]) -> [(key: ArraySlice<UInt8>, value: Range<Int>)]? {
         var found: [(key: ArraySlice<UInt8>, value: Range<Int>)] = []
-        let complete = walkMembers(of: bytes) { name, value in
+        let complete = walkMembers(of: bytes[...]) { name, value in
             found.append((name, value))
             return true
         }
@@ -35,25 +40,25 @@ enum JSONSpan {
     /// Calls `visit` with each top-level member of the object `bytes` until it returns false.
     /// Returns true only when the whole input was one valid object walked to its end.
     private static func walkMembers(
-        of bytes: [UInt8], _ visit: (ArraySlice<UInt8>, Range<Int>) -> Bool
+        of bytes: ArraySlice<UInt8>, _ visit: (ArraySlice<UInt8>, Range<Int>) -> Bool
     ) -> Bool {
-        var index = skipSpace(bytes, 0)
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return false }
+        var index = skipSpace(bytes, bytes.startIndex)
+        guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "{") else { return false }
         index = skipSpace(bytes, index + 1)
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            return skipSpace(bytes, index + 1) == bytes.count
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: "}") {
+            return skipSpace(bytes, index + 1) == bytes.endIndex
         }
-        while index < bytes.count {
+        while index < bytes.endIndex {
             guard bytes[index] == UInt8(ascii: "\""), let keyEnd = stringEnd(bytes, index) else { return false }
             let key = bytes[(index + 1)..<(keyEnd - 1)]
             index = skipSpace(bytes, keyEnd)
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
+            guard index < bytes.endIndex, bytes[index] == UInt8(ascii: ":") else { return false }
             let valueStart = skipSpace(bytes, index + 1)
             guard let valueEnd = self.valueEnd(bytes, valueStart) else { return false }
             guard visit(key, valueStart..<valueEnd) else { return false }
             index = skipSpace(bytes, valueEnd)
-            guard index < bytes.count else { return false }
-            if bytes[index] == UInt8(ascii: "}") { return skipSpace(bytes, index + 1) == bytes.count }
+            guard index < bytes.endIndex else { return false }
+            if bytes[index] == UInt8(ascii: "}") { return skipSpace(bytes, index + 1) == bytes.endIndex }
             guard bytes[index] == UInt8(ascii: ",") else { return false }
             index = skipSpace(bytes, index + 1)
         }
@@ -72,8 +77,8 @@ enum JSONSpan {
     /// Whether `bytes` is a JSON object (first non-space byte `{`, last `}`): the cheap check
     /// the data path makes before splicing a client body into an envelope.
     static func looksLikeObject(_ bytes: [UInt8]) -> Bool {
-        let start = skipSpace(bytes, 0)
-        var end = bytes.count
+        let start = skipSpace(bytes[...], 0)
+        var end = bytes.endIndex
         while end > start, isSpace(bytes[end - 1]) { end -= 1 }
         return end - start >= 2 && bytes[start] == UInt8(ascii: "{") && bytes[end - 1] == UInt8(ascii: "}")
     }
@@ -82,16 +87,16 @@ enum JSONSpan {
         byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 
-    private static func skipSpace(_ bytes: [UInt8], _ start: Int) -> Int {
+    private static func skipSpace(_ bytes: ArraySlice<UInt8>, _ start: Int) -> Int {
         var index = start
-        while index < bytes.count, isSpace(bytes[index]) { index += 1 }
+        while index < bytes.endIndex, isSpace(bytes[index]) { index += 1 }
         return index
     }
 
     /// Index just past the closing quote of the string opening at `start`.
-    private static func stringEnd(_ bytes: [UInt8], _ start: Int) -> Int? {
+    private static func stringEnd(_ bytes: ArraySlice<UInt8>, _ start: Int) -> Int? {
         var index = start + 1
-        while index < bytes.count {
+        while index < bytes.endIndex {
             switch bytes[index] {
             case UInt8(ascii: "\\"): index += 2
             case UInt8(ascii: "\""): return index + 1
@@ -102,15 +107,15 @@ enum JSONSpan {
     }
 
     /// Index just past the value starting at `start`.
-    private static func valueEnd(_ bytes: [UInt8], _ start: Int) -> Int? {
-        guard start < bytes.count else { return nil }
+    private static func valueEnd(_ bytes: ArraySlice<UInt8>, _ start: Int) -> Int? {
+        guard start < bytes.endIndex else { return nil }
         switch bytes[start] {
         case UInt8(ascii: "\""):
             return stringEnd(bytes, start)
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             var depth = 0
             var index = start
-            while index < bytes.count {
+            while index < bytes.endIndex {
                 switch bytes[index] {
                 case UInt8(ascii: "\""):
                     guard let end = stringEnd(bytes, index) else { return nil }
@@ -130,7 +135,7 @@ enum JSONSpan {
         default:
             // A number or a literal: up to the next delimiter.
             var index = start
-            while index < bytes.count {
+            while index < bytes.endIndex {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") || isSpace(byte) { break }
                 index += 1
