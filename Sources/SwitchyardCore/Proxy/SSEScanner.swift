@@ -61,15 +61,11 @@ public struct SSEScanner: Sendable {
             consumed = 0
             searchFrom = 0
         } else {
-            append(contentsOf: chunk)
+            append(chunk[...])
         }
     }
 
     public mutating func append<Bytes: Collection<UInt8>>(_ chunk: Bytes) {
-        append(contentsOf: chunk)
-    }
-
-    private mutating func append<Bytes: Collection<UInt8>>(contentsOf chunk: Bytes) {
         if consumed > 0 {
             buffer.removeFirst(consumed)
             searchFrom -= consumed
@@ -103,6 +99,13 @@ public struct SSEScanner: Sendable {
             searchFrom = 0
         }
         return buffer[consumed...]
+    }
+
+    /// The stream ended: what is left (an event without its blank line) as a last event, or
+    /// nil when nothing is.
+    public mutating func finishEvent() -> Event? {
+        let rest = finish()
+        return rest.isEmpty ? nil : Self.parse(rest)
     }
 
     /// If the `\n` at `index` ends a line that is blank, the index just past it.

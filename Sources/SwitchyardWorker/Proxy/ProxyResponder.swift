@@ -100,12 +100,15 @@ struct ProxyResponder: Sendable {
 
     private static let notFound = Array(#"{"error":{"code":404,"message":"not found"}}"#.utf8)
 
+    private static let apiKey = HTTPField.Name("x-api-key")!
+    private static let googleAPIKey = HTTPField.Name("x-goog-api-key")!
+
     /// Every credential the client presented, wherever SPEC §8 allows it.
     static func presentedKeys(_ head: HTTPRequest, uri: URI) -> [String] {
         var keys: [String] = []
         if let authorization = head.headerFields[.authorization], let bearer = ClientKeys.bearer(authorization) { keys.append(bearer) }
-        if let name = HTTPField.Name("x-api-key"), let key = head.headerFields[name] { keys.append(key) }
-        if let name = HTTPField.Name("x-goog-api-key"), let key = head.headerFields[name] { keys.append(key) }
+        if let key = head.headerFields[Self.apiKey] { keys.append(key) }
+        if let key = head.headerFields[Self.googleAPIKey] { keys.append(key) }
         if let key = uri.queryParameters["key"] { keys.append(String(key)) }
         return keys
     }

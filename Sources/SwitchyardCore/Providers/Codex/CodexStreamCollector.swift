@@ -19,30 +19,32 @@ public struct CodexStreamCollector: Sendable {
     public mutating func feed(_ chunk: [UInt8]) -> Outcome {
         scanner.append(chunk)
         while let event = scanner.next() {
-            // Looked for in the final events only: every delta would copy it for nothing.
-            var response: [UInt8]? {
-                JSONSpan.valueRange(ofMember: "response", in: event.data).map { Array(event.data[$0]) }
-            }
-            switch event.type {
-            case "response.completed", "response.incomplete":
-                if let response { return .finished(response) }
-                return .failed(payload: Array(event.data))
-            case "response.failed":
-                return .failed(payload: response ?? Array(event.data))
-            case "error":
-                return .failed(payload: Array(event.data))
-            default:
-                continue
-            }
+            if let outcome = Self.outcome(of: event) { return outcome }
         }
         return .collecting
     }
 
     /// The stream ended; a last event without its blank line still counts.
     public mutating func finish() -> Outcome {
-        let rest = scanner.finish()
-        guard !rest.isEmpty else { return .incomplete }
-        let outcome = feed(Array(rest) + Array("\n\n".utf8))
-        return outcome == .collecting ? .incomplete : outcome
+        scanner.finishEvent().flatMap(Self.outcome) ?? .incomplete
+    }
+
+    /// What one event ends the stream with; nil for the events before the final one.
+    private static func outcome(of event: SSEScanner.Event) -> Outcome? {
+        // Looked for in the final events only: every delta would copy it for nothing.
+        var response: [UInt8]? {
+            JSONSpan.valueRange(ofMember: "response", in: event.data).map { Array(event.data[$0]) }
+        }
+        switch event.type {
+        case "response.completed", "response.incomplete":
+            if let response { return .finished(response) }
+            return .failed(payload: Array(event.data))
+        case "response.failed":
+            return .failed(payload: response ?? Array(event.data))
+        case "error":
+            return .failed(payload: Array(event.data))
+        default:
+            return nil
+        }
     }
 }

@@ -16,8 +16,7 @@ public struct GeminiArrayCollector: Sendable {
 
     /// The whole array, once the stream ended.
     public mutating func finish() -> [UInt8] {
-        let rest = scanner.finish()
-        if !rest.isEmpty { append(SSEScanner.parse(rest)) }
+        if let last = scanner.finishEvent() { append(last) }
         return out + [UInt8(ascii: "]")]
     }
 
