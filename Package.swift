@@ -7,6 +7,7 @@ import PackageDescription
 //   SwitchyardProtocol  JSON-lines messages between supervisor and workers, and their framing.
 //   SwitchyardStore     where accounts live (file backend; a PostgreSQL one later).
 //   SwitchyardCurl      a small Swift type over libcurl (CCurl is the C binding).
+//   SwitchyardHTTP1     a strict HTTP/1.1 request parser, pure (docs/single-loop-worker.md).
 //   SwitchyardSupervisor / SwitchyardWorker   the two process shells.
 //   switchyard          the one executable: CLI, supervisor and (hidden) worker mode.
 let package = Package(
@@ -40,6 +41,7 @@ let package = Package(
         ]),
         .target(name: "SwitchyardStore", dependencies: ["SwitchyardCore"]),
         .target(name: "SwitchyardCurl", dependencies: ["CCurl"]),
+        .target(name: "SwitchyardHTTP1"),
         .target(name: "SwitchyardLogging", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "SwitchyardSupervisor", dependencies: [
             "SwitchyardCore", "SwitchyardConfig", "SwitchyardProtocol", "SwitchyardStore", "SwitchyardLogging",
@@ -84,6 +86,7 @@ let package = Package(
         ]),
         .testTarget(name: "SwitchyardStoreTests", dependencies: ["SwitchyardStore", "SwitchyardCore"]),
         .testTarget(name: "SwitchyardCurlTests", dependencies: ["SwitchyardCurl"]),
+        .testTarget(name: "SwitchyardHTTP1Tests", dependencies: ["SwitchyardHTTP1"]),
         // Black-box tests of the simulator binary (the dependency only makes sure it is built).
         .testTarget(name: "SwitchyardSimTests", dependencies: ["switchyard-sim"]),
         .testTarget(name: "SwitchyardSupervisorTests", dependencies: ["SwitchyardSupervisor", "SwitchyardCore", "SwitchyardStore"]),

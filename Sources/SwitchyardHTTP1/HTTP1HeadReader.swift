@@ -1,0 +1,135 @@
+/// Reads a complete head (request line to blank line, CRLF CRLF included) into an
+/// `HTTP1RequestHead`: the request line, the field lines, and what the fields say about
+/// framing, keep-alive and expectations.
+struct HTTP1HeadReader {
+    let bytes: [UInt8]
+    let limits: HTTP1RequestParser.Limits
+
+    func read() throws(HTTP1ParseError) -> HTTP1RequestHead {
+        let lines = try self.lines()
+        let (method, target, version) = try requestLine(bytes[lines[0]])
+        guard lines.count - 1 <= limits.maxFields else { throw .headTooLarge }
+        var fields: [HTTP1RequestHead.Field] = []
+        fields.reserveCapacity(lines.count - 1)
+        for line in lines.dropFirst() {
+            let (name, value) = try HTTP1RequestParser.fieldLine(bytes[line])
+            fields.append(.init(name: name, value: value))
+        }
+        let framing = try body(fields, version: version)
+        let connection = tokens(of: "connection", in: fields)
+        let keepAlive = switch version {
+        case .http11: !connection.contains { HTTP1Bytes.equalsIgnoringCase($0, "close") }
+        case .http10: connection.contains { HTTP1Bytes.equalsIgnoringCase($0, "keep-alive") }
+        }
+        return HTTP1RequestHead(
+            bytes: bytes, methodRange: method, pathRange: try path(of: target, method: method), fields: fields,
+            version: version, body: framing, keepAlive: keepAlive, expectsContinue: try expectsContinue(fields))
+    }
+
+    /// Each line's range without its CRLF, the blank last line excluded. A CR or LF that is
+    /// not part of a CRLF is refused: parsers that take a bare LF as a line end and those that
+    /// do not see different heads in the same bytes.
+    private func lines() throws(HTTP1ParseError) -> [Range<Int>] {
+        var lines: [Range<Int>] = []
+        var start = 0
+        var index = 0
+        let end = bytes.count - 2
+        while index < end {
+            switch bytes[index] {
+            case HTTP1Bytes.cr:
+                guard bytes[index + 1] == HTTP1Bytes.lf else { throw .malformed("bare CR") }
+                lines.append(start..<index)
+                index += 2
+                start = index
+            case HTTP1Bytes.lf:
+                throw .malformed("bare LF")
+            default:
+                index += 1
+            }
+        }
+        return lines
+    }
+
+    /// method SP request-target SP HTTP-version, each part checked.
+    private func requestLine(_ line: ArraySlice<UInt8>) throws(HTTP1ParseError) -> (Range<Int>, Range<Int>, HTTP1RequestHead.Version) {
+        let parts = line.split(separator: HTTP1Bytes.space, maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3 else { throw .malformed("request line") }
+        let (method, target, version) = (parts[0], parts[1], parts[2])
+        guard !method.isEmpty, method.allSatisfy(HTTP1Bytes.isToken) else { throw .malformed("method") }
+        guard !target.isEmpty, target.allSatisfy(HTTP1Bytes.isTargetByte) else { throw .malformed("request target") }
+        return (method.startIndex..<method.endIndex, target.startIndex..<target.endIndex, try self.version(version))
+    }
+
+    private func version(_ bytes: ArraySlice<UInt8>) throws(HTTP1ParseError) -> HTTP1RequestHead.Version {
+        let text = Array(bytes)
+        if text == Array("HTTP/1.1".utf8) { return .http11 }
+        if text == Array("HTTP/1.0".utf8) { return .http10 }
+        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        if text.count == 8, text.starts(with: Array("HTTP/".utf8)), isDigit(text[5]), text[6] == UInt8(ascii: "."), isDigit(text[7]) {
+            throw .unsupportedVersion
+        }
+        throw .malformed("HTTP version")
+    }
+
+    /// The target as path and query. An absolute-form target (RFC 9112 §3.2.2, which servers
+    /// must accept) loses its scheme and authority; `*` stays as it is (only OPTIONS uses it,
+    /// and the router answers it 404).
+    private func path(of target: Range<Int>, method: Range<Int>) throws(HTTP1ParseError) -> Range<Int> {
+        let text = bytes[target]
+        if text.first == UInt8(ascii: "/") || (text.count == 1 && text.first == UInt8(ascii: "*")) { return target }
+        for scheme in ["http://", "https://"] where text.count > scheme.utf8.count
+            && HTTP1Bytes.equalsIgnoringCase(text.prefix(scheme.utf8.count), scheme) {
+            let authority = text.dropFirst(scheme.utf8.count)
+            guard let slash = authority.firstIndex(of: UInt8(ascii: "/")) else {
+                guard !authority.contains(UInt8(ascii: "?")) else { throw .malformed("request target") }
+                return target.upperBound..<target.upperBound  // `http://host`: the path is `/`
+            }
+            return slash..<target.upperBound
+        }
+        throw .malformed("request target")
+    }
+
+    /// The body's framing from `Content-Length` and `Transfer-Encoding` (RFC 9112 §6).
+    private func body(_ fields: [HTTP1RequestHead.Field], version: HTTP1RequestHead.Version) throws(HTTP1ParseError) -> HTTP1RequestHead.Body {
+        let codings = tokens(of: "transfer-encoding", in: fields)
+        let lengths = tokens(of: "content-length", in: fields)
+        if !codings.isEmpty || fields.contains(where: { HTTP1Bytes.equalsIgnoringCase(bytes[$0.name], "transfer-encoding") }) {
+            guard version == .http11 else { throw .ambiguousFraming("Transfer-Encoding in an HTTP/1.0 request") }
+            guard lengths.isEmpty else { throw .ambiguousFraming("both Content-Length and Transfer-Encoding") }
+            guard let last = codings.last, HTTP1Bytes.equalsIgnoringCase(last, "chunked") else {
+                throw .ambiguousFraming("chunked is not the final transfer coding")
+            }
+            guard codings.count == 1 else { throw .unsupportedTransferCoding }
+            return .chunked
+        }
+        var length: Int?
+        for text in lengths {
+            guard text.count <= 18, text.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+                throw .malformed("Content-Length")
+            }
+            let value = text.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+            guard length == nil || length == value else { throw .ambiguousFraming("different Content-Length values") }
+            length = value
+        }
+        if length == nil, fields.contains(where: { HTTP1Bytes.equalsIgnoringCase(bytes[$0.name], "content-length") }) {
+            throw .malformed("Content-Length")
+        }
+        return .length(length ?? 0)
+    }
+
+    /// `Expect: 100-continue`; any other expectation cannot be met (RFC 9110 §10.1.1: 417).
+    private func expectsContinue(_ fields: [HTTP1RequestHead.Field]) throws(HTTP1ParseError) -> Bool {
+        var expects = false
+        for field in fields where HTTP1Bytes.equalsIgnoringCase(bytes[field.name], "expect") {
+            guard HTTP1Bytes.equalsIgnoringCase(bytes[field.value], "100-continue") else { throw .unsupportedExpectation }
+            expects = true
+        }
+        return expects
+    }
+
+    /// The list elements of every field named `lowercaseName`, in order.
+    private func tokens(of lowercaseName: StaticString, in fields: [HTTP1RequestHead.Field]) -> [ArraySlice<UInt8>] {
+        fields.filter { HTTP1Bytes.equalsIgnoringCase(bytes[$0.name], lowercaseName) }
+            .flatMap { HTTP1Bytes.listElements(bytes[$0.value]) }
+    }
+}
