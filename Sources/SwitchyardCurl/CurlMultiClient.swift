@@ -16,6 +16,8 @@ public final class CurlMultiClient: Sendable {
     private let inbox: CurlMultiInbox
     /// Whether transfers to one host may share one HTTP/2 connection.
     public let multiplexing: Bool
+    /// Runs tasks on the client's thread, next to its sinks (see `CurlLoopExecutor`).
+    public let executor: CurlLoopExecutor
 
     /// Starts the driving thread lazily on first use. `maxConnectionsPerHost` 0 = unlimited; a
     /// transfer over the limit waits in libcurl for a free connection (its `timeout` runs).
@@ -38,6 +40,7 @@ public final class CurlMultiClient: Sendable {
         Curl.globalInit()
         multiplexing = settings.multiplexing
         inbox = CurlMultiInbox(settings: settings)
+        executor = CurlLoopExecutor(inbox: inbox)
     }
 
     deinit {

@@ -5,6 +5,8 @@ enum CurlMultiCommand: Sendable {
     case start(MultiTransferContext)
     case resume(MultiTransferContext)
     case cancel(MultiTransferContext)
+    /// A Swift job for the client's executor, from another thread (`CurlLoopExecutor`).
+    case job(UnownedJob, UnownedTaskExecutor)
     /// Cancel every transfer and stop the thread; always the last command.
     case shutdown
 }

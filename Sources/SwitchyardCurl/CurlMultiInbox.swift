@@ -62,9 +62,15 @@ final class CurlMultiInbox: Sendable {
                 return Self.shutDown
             }
             state.pending.append(command)
-            if state.pending.count == 1 { poller.wake() }
+            // The loop thread itself is awake, and looks for commands before it waits.
+            if state.pending.count == 1, !CurlMultiLoop.isCurrent(of: self) { poller.wake() }
             return nil
         }
+    }
+
+    /// Whether commands wait to be taken: the loop does not sleep on them.
+    var hasPending: Bool {
+        state.withLock { !$0.pending.isEmpty }
     }
 
     /// Asks the loop to stop. Returns its thread when the caller may wait for it to end.

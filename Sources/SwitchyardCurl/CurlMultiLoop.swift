@@ -13,16 +13,18 @@ import Darwin
 /// (`CurlSocketPoller`) and hands back exactly the sockets that are ready
 /// (`curl_multi_socket_action`), so a turn costs what moved, not what is open.
 ///
-/// One turn: apply the queued commands (start, resume, cancel, shutdown) → run libcurl's timer
-/// if due (a new transfer starts there) → complete finished transfers (`curl_multi_info_read`)
-/// → check idle limits → wait for readiness, a command's wake-up or the next timer → hand each
-/// ready socket to libcurl (the sinks hear about it).
+/// One turn: apply the queued commands (start, resume, cancel, shutdown, Swift jobs from other
+/// threads) → run the jobs the loop's own thread queued → run libcurl's timer if due (a new
+/// transfer starts there) → complete finished transfers (`curl_multi_info_read`) → check idle
+/// limits → run jobs again → wait for readiness, a command's wake-up or the next timer (not at
+/// all while jobs or commands are queued) → hand each ready socket to libcurl (the sinks hear
+/// about it).
 ///
 /// Created by `launch` on the thread that starts the first transfer and handed to the new
 /// thread, which alone uses it from then on (hence `@unchecked Sendable`).
 final class CurlMultiLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
-    private let inbox: CurlMultiInbox
+    let inbox: CurlMultiInbox
     private let poller: CurlSocketPoller
     /// When libcurl wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)` next; `nil`: never.
     private var timerDeadline: ContinuousClock.Instant?
@@ -33,6 +35,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// The commands of this turn; swapped with the inbox's queue so neither allocates.
     private var batch: [CurlMultiCommand] = []
     private var nextIdleCheck = ContinuousClock.now
+    /// Jobs queued by this thread (a sink resuming a task, a task starting another), run
+    /// without the inbox's lock or a wake-up; and the batch being run, the two taking turns.
+    private var localJobs: [(UnownedJob, UnownedTaskExecutor)] = []
+    private var jobBatch: [(UnownedJob, UnownedTaskExecutor)] = []
 
     /// How often idle limits are checked while some transfer has one: an idle timeout fires at
     /// most this late.
@@ -85,6 +91,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     private func run() {
+        pthread_setspecific(Self.currentKey, Unmanaged.passUnretained(self).toOpaque())
         while turn() {}
         tearDown()
     }
@@ -93,10 +100,12 @@ final class CurlMultiLoop: @unchecked Sendable {
     private func turn() -> Bool {
         inbox.take(into: &batch)
         guard applyCommands() else { return false }
+        runLocalJobs()
         runTimerIfDue()
         completeFinishedTransfers()
         checkIdleTransfers()
-        poller.wait(timeoutMs: pollTimeout())
+        runLocalJobs()
+        poller.wait(timeoutMs: localJobs.isEmpty && !inbox.hasPending ? pollTimeout() : 0)
         var running: Int32 = 0
         for index in 0..<poller.readyCount {
             let events = poller.readyEvents[index]
@@ -158,6 +167,8 @@ final class CurlMultiLoop: @unchecked Sendable {
                 if let error = context.resumeDelivery(at: .now) { finish(context, error) }
             case .cancel(let context):
                 finish(context, MultiTransferContext.cancelled)
+            case .job(let job, let executor):
+                job.runSynchronously(on: executor)
             case .shutdown:
                 for context in transfers.all.reversed() { finish(context, CurlMultiInbox.shutDown) }
                 return false
@@ -248,12 +259,54 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     private func tearDown() {
-        for case .start(let context) in inbox.markStopped() { finish(context, CurlMultiInbox.shutDown) }
+        // From here on, jobs for this loop run on Swift's global executor instead.
+        pthread_setspecific(Self.currentKey, nil)
+        for command in inbox.markStopped() {
+            switch command {
+            case .start(let context): finish(context, CurlMultiInbox.shutDown)
+            case .job(let job, _): CurlLoopExecutor.runElsewhere(job)
+            case .resume, .cancel, .shutdown: break
+            }
+        }
+        for (job, _) in localJobs { CurlLoopExecutor.runElsewhere(job) }
+        localJobs = []
         pool.removeAll()
         curl_multi_cleanup(multi)
         poller.close()
         inbox.loopDidEnd()
     }
+
+    // MARK: - Jobs
+
+    /// Queues a job from this loop's own thread.
+    func enqueueLocal(_ job: UnownedJob, on executor: UnownedTaskExecutor) {
+        localJobs.append((job, executor))
+    }
+
+    /// Runs the jobs queued so far; those they queue wait for the next round, so a task that
+    /// keeps yielding cannot starve the sockets.
+    private func runLocalJobs() {
+        guard !localJobs.isEmpty else { return }
+        swap(&localJobs, &jobBatch)
+        for (job, executor) in jobBatch { job.runSynchronously(on: executor) }
+        jobBatch.removeAll(keepingCapacity: true)
+    }
+
+    /// The loop running on the calling thread, if any (a thread-specific value: the executor's
+    /// fast path and the inbox's wake-up decision ask on every job and command).
+    static var current: CurlMultiLoop? {
+        pthread_getspecific(currentKey).map { Unmanaged<CurlMultiLoop>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    static func isCurrent(of inbox: CurlMultiInbox) -> Bool {
+        current?.inbox === inbox
+    }
+
+    private static let currentKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "no thread-specific key left for the curl loop")
+        return key
+    }()
 
     static let idleTimedOut = CurlError(code: .timedOut, curlCode: 28, message: "no data moved within the idle timeout")
 }
