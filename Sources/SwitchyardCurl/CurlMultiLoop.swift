@@ -16,9 +16,9 @@ import Darwin
 /// One turn: apply the queued commands (start, resume, cancel, shutdown, Swift jobs from other
 /// threads) → run the jobs the loop's own thread queued → run libcurl's timer if due (a new
 /// transfer starts there) → complete finished transfers (`curl_multi_info_read`) → check idle
-/// limits → run jobs again → wait for readiness, a command's wake-up or the next timer (not at
-/// all while jobs or commands are queued) → hand each ready socket to libcurl (the sinks hear
-/// about it).
+/// limits → run jobs again → end-of-turn work (`CurlLoop`) → wait for readiness, a command's
+/// wake-up or the next timer (not at all while jobs, commands or end-of-turn work are queued)
+/// → hand each ready socket to its `CurlLoop` handler or to libcurl (the sinks hear about it).
 ///
 /// Created by `launch` on the thread that starts the first transfer and handed to the new
 /// thread, which alone uses it from then on (hence `@unchecked Sendable`).
@@ -39,6 +39,8 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// without the inbox's lock or a wake-up; and the batch being run, the two taking turns.
     private var localJobs: [(UnownedJob, UnownedTaskExecutor)] = []
     private var jobBatch: [(UnownedJob, UnownedTaskExecutor)] = []
+    /// Descriptors of `CurlLoop` users (not libcurl's) and their end-of-turn work.
+    private let guests = CurlLoopGuests()
 
     /// How often idle limits are checked while some transfer has one: an idle timeout fires at
     /// most this late.
@@ -105,10 +107,16 @@ final class CurlMultiLoop: @unchecked Sendable {
         completeFinishedTransfers()
         checkIdleTransfers()
         runLocalJobs()
-        poller.wait(timeoutMs: localJobs.isEmpty && !inbox.hasPending ? pollTimeout() : 0)
+        guests.runEndOfTurn()
+        let idle = localJobs.isEmpty && !guests.hasEndOfTurnWork && !inbox.hasPending
+        poller.wait(timeoutMs: idle ? pollTimeout() : 0)
         var running: Int32 = 0
         for index in 0..<poller.readyCount {
             let events = poller.readyEvents[index]
+            if let guest = guests.handler(for: poller.readyFDs[index]) {
+                guest.ready(poller.readyFDs[index], events: CurlLoopGuests.events(events))
+                continue
+            }
             var flags: Int32 = 0
             if events & SY_EPOLLIN != 0 { flags |= SY_CURL_CSELECT_IN }
             if events & SY_EPOLLOUT != 0 { flags |= SY_CURL_CSELECT_OUT }
@@ -274,6 +282,22 @@ final class CurlMultiLoop: @unchecked Sendable {
         curl_multi_cleanup(multi)
         poller.close()
         inbox.loopDidEnd()
+    }
+
+    // MARK: - Guests (CurlLoop)
+
+    func watch(_ fd: Int32, reading: Bool, writing: Bool, handler: any CurlLoopHandler) {
+        let known = guests.set(handler, for: fd)
+        poller.watch(fd, reading: reading, writing: writing, isNew: !known)
+    }
+
+    func unwatch(_ fd: Int32) {
+        guests.remove(fd)
+        poller.unwatch(fd)
+    }
+
+    func runAtEndOfTurn(_ handler: any CurlLoopHandler) {
+        guests.callAtEndOfTurn(handler)
     }
 
     // MARK: - Jobs

@@ -4,40 +4,15 @@ import XCTest
 
 /// Tasks on a `CurlMultiClient`'s own thread (`client.executor`).
 final class CurlLoopExecutorTests: XCTestCase {
-    /// The calling thread's name ("curl-test" on a test client's thread).
-    private static func threadName() -> String {
-        ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    private static func threadName(on executor: CurlLoopExecutor) async -> String {
-        let task = Task(executorPreference: executor) { threadName() }
-        return await task.value
-    }
-
-    /// Runs `body` as a task preferring `client.executor`; fails instead of hanging if it has not
-    /// finished within 30 s (a job or command the loop never takes would stall it).
-    private func onLoop<T: Sendable>(_ client: CurlMultiClient, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask(executorPreference: client.executor) { try await body() }
-            group.addTask { try await Task.sleep(for: .seconds(30)); return nil }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                XCTFail("the task on the loop did not finish within 30 s")
-                throw CancellationError()
-            }
-            return value
-        }
-    }
-
     func testATaskOnTheExecutorRunsOnTheClientThreadBeforeAndAfterItAwaitsATransfer() async throws {
         let server = try TestHTTPServer.canned { _ in TestResponse(body: Array("pong".utf8)) }
         defer { server.stop() }
         let client = CurlMultiClient.forTests()
         defer { client.shutdown() }
         let (before, body, after) = try await onLoop(client) {
-            let before = Self.threadName()
+            let before = XCTestCase.threadName()
             let response = try await client.perform(HTTPRequest(url: server.baseURL))
-            return (before, String(decoding: response.body, as: UTF8.self), Self.threadName())
+            return (before, String(decoding: response.body, as: UTF8.self), XCTestCase.threadName())
         }
         XCTAssertEqual(before, "curl-test")
         XCTAssertEqual(body, "pong")
@@ -74,7 +49,7 @@ final class CurlLoopExecutorTests: XCTestCase {
         defer { client.shutdown() }
         let seen = PosixMutex<[(Int, String)]>([])
         let tasks = (0..<200).map { index in
-            Task(executorPreference: client.executor) { seen.withLock { $0.append((index, Self.threadName())) } }
+            Task(executorPreference: client.executor) { seen.withLock { $0.append((index, XCTestCase.threadName())) } }
         }
         for task in tasks { await task.value }
         let order = seen.withLock { $0 }
@@ -107,10 +82,10 @@ final class CurlLoopExecutorTests: XCTestCase {
 
     func testOnceTheClientIsShutDownItsJobsRunElsewhere() async throws {
         let client = CurlMultiClient.forTests()
-        let first = await Self.threadName(on: client.executor)
+        let first = await XCTestCase.threadName(on: client.executor)
         XCTAssertEqual(first, "curl-test")
         client.shutdown()
-        let later = await Self.threadName(on: client.executor)
+        let later = await XCTestCase.threadName(on: client.executor)
         XCTAssertNotEqual(later, "curl-test", "the loop's thread is gone; the task ran anyway")
     }
 }

@@ -11,8 +11,10 @@ struct TestSocketError: Error, CustomStringConvertible {
 
 /// Socket set-up for the test server.
 enum TestSocket {
-    /// A listening TCP socket on 127.0.0.1 with a kernel-chosen port.
-    static func listenLoopback(backlog: Int32 = 16) throws -> (fd: Int32, port: Int) {
+    /// A listening TCP socket on 127.0.0.1 with a kernel-chosen port. The backlog covers a
+    /// test's burst of connects: past it the kernel drops SYNs and the client retries a second
+    /// later, which shows as a one-second stall.
+    static func listenLoopback(backlog: Int32 = 128) throws -> (fd: Int32, port: Int) {
         let fd = try boundLoopback()
         guard listen(fd, backlog) == 0 else { throw failure("listen", closing: fd) }
         return (fd, try boundPort(fd))
