@@ -18,24 +18,15 @@ import SwitchyardCore
 /// the parts arrive; only a request that goes upstream gets a task, which writes its answer
 /// through a `ClientResponseWriter`.
 ///
-/// Pipelining: parts of the next request that arrive while one is being answered are queued,
-/// and reading stops until they are served, as NIO's `HTTPServerPipelineHandler` does.
+/// The rules — what each part of a request leads to, pipelining, `Expect: 100-continue`, the
+/// lingering close after a 413, when the connection closes — are `ClientRequestSequencer`'s;
+/// this handler performs its actions on the channel. Pipelining: parts of the next request
+/// that arrive while one is being answered are queued, and reading stops until they are
+/// served, as NIO's `HTTPServerPipelineHandler` does.
 final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
-
-    private enum Reading {
-        /// Between requests: the next part is a head.
-        case awaitingHead
-        /// A proxied request's body is arriving.
-        case body(ProxyResponder.ProxyTarget, limit: Int, bytes: [UInt8])
-        /// The answer went out before the body was read: the rest of it is dropped.
-        case discarding
-        /// The connection closes once the answer is out (`refuse`, or a refused `Expect:
-        /// 100-continue`); whatever still arrives is dropped.
-        case lingering
-    }
 
     /// Long enough for a client on a normal link to finish a body a few MiB over the limit;
     /// short enough that a client sending forever holds the connection only briefly.
@@ -45,19 +36,7 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private let hangUp: HangUpWatch
     private let logger: Logger
     private var context: ChannelHandlerContext?
-    private var reading = Reading.awaitingHead
-    /// A proxied request's task is answering, and its answer has not ended.
-    private var answering = false
-    /// Parts of later requests that arrived while one was being answered.
-    private var queued = CircularBuffer<HTTPRequestPart>()
-    /// NIO asked to read while parts were queued; the read happens once they are served.
-    private var readHeld = false
-    private var servingQueue = false
-    /// The client asked to close after this request (`Connection: close`).
-    private var closeAfterAnswer = false
-    /// The client closed its side: close once everything it sent is answered.
-    private var inputEnded = false
-    private var closed = false
+    private lazy var sequencer = ClientRequestSequencer(decider: responder) { [unowned self] in self.perform($0) }
     /// Completed when the connection can take more of a stream (`ClientResponseWriter`).
     private var writable: EventLoopPromise<Void>?
     private var lingerTimer: Scheduled<Void>?
@@ -80,20 +59,21 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if answering || !queued.isEmpty {
-            queued.append(part)
-        } else {
-            handle(part, context: context)
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            sequencer.receiveHead(head, facts: ClientRequestFacts(
+                expectsContinue: head.headerFields[.expect]?.lowercased() == "100-continue",
+                asksToClose: Self.asksToClose(head),
+                announcedLength: head.headerFields[.contentLength].flatMap(Int.init)))
+        case .body(let piece):
+            sequencer.receiveBody(piece.readableBytesView)
+        case .end:
+            sequencer.receiveEnd()
         }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case ChannelEvent.inputClosed = event {
-            inputEnded = true
-            let lingering = if case .lingering = reading { true } else { false }
-            if lingering || (!answering && queued.isEmpty) { context.close(promise: nil) }
-        }
+        if case ChannelEvent.inputClosed = event { sequencer.inputClosed() }
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -113,7 +93,7 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // A request NIO could not parse gets 400 when nothing else is being written, as
         // Hummingbird answers it; the connection cannot serve another request either way.
-        if error is HTTPParserError, !answering, !closed {
+        if error is HTTPParserError, !sequencer.answering, !sequencer.closed {
             var fields = HTTPFields()
             fields[.connection] = "close"
             fields[.contentLength] = "0"
@@ -126,82 +106,32 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     // MARK: Outbound
 
     func read(context: ChannelHandlerContext) {
-        if queued.isEmpty {
+        if sequencer.requestRead() { context.read() }
+    }
+
+    // MARK: The sequencer's actions
+
+    private func perform(_ action: ClientRequestSequencer<ProxyResponder>.Action) {
+        guard let context else { return }
+        switch action {
+        case .answer(let answer):
+            writeLocal(answer, context: context)
+        case .answerThenClose(let answer):
+            let channel = context.channel
+            writeLocal(answer, context: context).whenComplete { _ in channel.close(promise: nil) }
+        case .sendContinue:
+            // curl sends `Expect: 100-continue` with bodies over 1 MiB, and otherwise waits a
+            // second before it sends the body anyway.
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+        case .refuse(let answer):
+            refuse(answer, context: context)
+        case .proxy(let start):
+            startProxy(start, context: context)
+        case .close:
+            context.close(promise: nil)
+        case .resumeReading:
             context.read()
-        } else {
-            readHeld = true
         }
-    }
-
-    // MARK: Requests
-
-    private func handle(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
-        switch (reading, part) {
-        case (.awaitingHead, .head(let head)):
-            closeAfterAnswer = Self.asksToClose(head)
-            let expectsContinue = Self.expectsContinue(head)
-            switch responder.plan(head) {
-            case .answer(let answer):
-                if expectsContinue {
-                    // The client waits for a go-ahead before it sends its body, and a final
-                    // answer tells it not to: the body never comes, and the connection cannot
-                    // tell where the next request would start.
-                    let channel = context.channel
-                    writeLocal(answer, context: context).whenComplete { _ in channel.close(promise: nil) }
-                    reading = .lingering
-                } else {
-                    writeLocal(answer, context: context)
-                    reading = .discarding
-                }
-            case .readBody(let target, let limit):
-                let announced = head.headerFields[.contentLength].flatMap(Int.init)
-                if let announced, announced > limit {
-                    refuse(responder.tooLarge(limit: limit), context: context)
-                } else {
-                    // `Expect: 100-continue` (curl sends it with bodies over 1 MiB): the go-ahead,
-                    // or the client waits a second before it sends the body anyway.
-                    if expectsContinue {
-                        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
-                    }
-                    var bytes: [UInt8] = []
-                    if let announced { bytes.reserveCapacity(announced) }
-                    reading = .body(target, limit: limit, bytes: bytes)
-                }
-            }
-        case (.body(let target, let limit, var bytes), .body(let piece)):
-            reading = .discarding  // while `bytes` is appended to, so that it is not copied
-            if bytes.count + piece.readableBytes > limit {
-                refuse(responder.tooLarge(limit: limit), context: context)
-            } else {
-                bytes.append(contentsOf: piece.readableBytesView)
-                reading = .body(target, limit: limit, bytes: bytes)
-            }
-        case (.body(let target, _, let bytes), .end):
-            reading = .awaitingHead
-            switch responder.prepare(target, body: bytes) {
-            case .answer(let answer):
-                writeLocal(answer, context: context)
-                requestDone(context: context)
-            case .proxy(let call, let session, let settings):
-                startProxy(call, session: session, settings: settings, context: context)
-            }
-        case (.discarding, .body):
-            break
-        case (.discarding, .end):
-            reading = .awaitingHead
-            requestDone(context: context)
-        case (.lingering, .end):
-            context.close(promise: nil)
-        case (.lingering, _):
-            break
-        default:
-            logger.debug("unexpected request part; closing the connection")
-            context.close(promise: nil)
-        }
-    }
-
-    private static func expectsContinue(_ head: HTTPRequest) -> Bool {
-        head.headerFields[.expect]?.lowercased() == "100-continue"
     }
 
     private static func asksToClose(_ head: HTTPRequest) -> Bool {
@@ -220,31 +150,9 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// `lingerLimit` passes, and only then is the connection closed.
     private func refuse(_ answer: LocalAnswer, context: ChannelHandlerContext) {
         writeLocal(answer, context: context)
-        reading = .lingering
         let channel = context.channel
         channel.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
         lingerTimer = context.eventLoop.scheduleTask(in: Self.lingerLimit) { channel.close(promise: nil) }
-    }
-
-    /// The current request is read and answered: close if asked to, else go on with the next.
-    private func requestDone(context: ChannelHandlerContext) {
-        if closeAfterAnswer || (inputEnded && queued.isEmpty) {
-            closed = true  // nothing more is read or written
-            context.close(promise: nil)
-            return
-        }
-        // Requests answered at once call back into here while the queue is served: the loop
-        // below goes on with them (no recursion per pipelined request).
-        guard !servingQueue else { return }
-        servingQueue = true
-        defer { servingQueue = false }
-        while !answering, !closed, let next = queued.popFirst() {
-            handle(next, context: context)
-        }
-        if queued.isEmpty, readHeld, !closed {
-            readHeld = false
-            context.read()
-        }
     }
 
     @discardableResult
@@ -260,8 +168,7 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         return context.writeAndFlush(wrapOutboundOut(.end(nil)))
     }
 
-    private func startProxy(_ call: ProxyCall, session: String?, settings: ProxySettings, context: ChannelHandlerContext) {
-        answering = true
+    private func startProxy(_ start: ProxyResponder.ProxyStart, context: ChannelHandlerContext) {
         let eventLoop = context.eventLoop
         let writer = ClientResponseWriter(self, eventLoop: eventLoop)
         let handler = NIOLoopBound(self, eventLoop: eventLoop)
@@ -270,8 +177,7 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         // Runs on this event loop: NIO's executor keeps a task on the loop that created it.
         let task = Task {
             do {
-                try await responder.proxy(call, session: session, settings: settings, hangUp: hangUp,
-                                          eventLoop: eventLoop, writer: writer)
+                try await responder.proxy(start, hangUp: hangUp, eventLoop: eventLoop, writer: writer)
             } catch {
                 eventLoop.execute { handler.value.answerFailed(error) }
             }
@@ -284,12 +190,11 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     /// short "complete" one.
     private func answerFailed(_ error: any Error) {
         logger.trace("closing a client connection", metadata: ["reason": "\(error)"])
-        answering = false
-        context?.close(promise: nil)
+        sequencer.answerFailed()
     }
 
     private func connectionClosed() {
-        closed = true
+        sequencer.connectionClosed()
         lingerTimer?.cancel()
         lingerTimer = nil
         if let writable {
@@ -301,14 +206,14 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     // MARK: ClientResponseWriter's side (on the event loop)
 
     private func liveContext() throws -> ChannelHandlerContext {
-        guard answering, !closed, let context else { throw ClientResponseWriter.Closed() }
+        guard sequencer.answering, !sequencer.closed, let context else { throw ClientResponseWriter.Closed() }
         return context
     }
 
     func sendWhole(_ head: HTTPResponse, body: ByteBuffer) throws {
         let context = try liveContext()
         writeWhole(head, body: body, context: context)
-        answerEnded(context: context)
+        sequencer.answerEnded()
     }
 
     func sendHead(_ head: HTTPResponse) throws {
@@ -320,7 +225,7 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
         let context = try liveContext()
         for piece in pieces { context.write(wrapOutboundOut(.body(piece)), promise: nil) }
         context.flush()
-        guard !context.channel.isWritable, !closed else { return nil }
+        guard !context.channel.isWritable, !sequencer.closed else { return nil }
         if writable == nil { writable = context.eventLoop.makePromise() }
         return writable?.futureResult
     }
@@ -328,12 +233,7 @@ final class ClientRequestHandler: ChannelDuplexHandler, RemovableChannelHandler 
     func sendEnd() throws {
         let context = try liveContext()
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        answerEnded(context: context)
-    }
-
-    private func answerEnded(context: ChannelHandlerContext) {
-        answering = false
-        requestDone(context: context)
+        sequencer.answerEnded()
     }
 }
 

@@ -12,7 +12,7 @@ import SwitchyardCore
 /// `ClientRequestHandler` asks in two steps, both on the connection's event loop: `plan` when
 /// the request's head has arrived (everything but the body shape is decided there), `prepare`
 /// once its body has; only a request that goes upstream gets a task (`proxy`).
-struct ProxyResponder: Sendable {
+struct ProxyResponder: ClientRequestDecider, Sendable {
     let provider: Provider
     let generation: Int
     let pid: Int32
@@ -21,14 +21,8 @@ struct ProxyResponder: Sendable {
     let upstream: ProxyUpstream
     let logger: Logger
 
-    /// What a request's head decides.
-    enum Plan {
-        /// A whole answer of the worker's own; the request's body is not used.
-        case answer(LocalAnswer)
-        /// Read the body, up to `limit` bytes; more is answered with `tooLarge(limit:)` and a
-        /// lingering close.
-        case readBody(ProxyTarget, limit: Int)
-    }
+    typealias Plan = ClientRequestPlan<ProxyTarget, LocalAnswer>
+    typealias Preparation = ClientRequestPreparation<LocalAnswer, ProxyStart>
 
     /// A request headed upstream, as its head described it.
     struct ProxyTarget: Sendable {
@@ -38,10 +32,11 @@ struct ProxyResponder: Sendable {
         let settings: ProxySettings
     }
 
-    /// What a request's body decides.
-    enum Preparation {
-        case answer(LocalAnswer)
-        case proxy(ProxyCall, session: String?, settings: ProxySettings)
+    /// A request going upstream, once its body was read.
+    struct ProxyStart: Sendable {
+        let call: ProxyCall
+        let session: String?
+        let settings: ProxySettings
     }
 
     func plan(_ head: HTTPRequest) -> Plan {
@@ -82,19 +77,16 @@ struct ProxyResponder: Sendable {
         let session = inspected.sessionKey(provider: provider) { name in
             HTTPField.Name(name).flatMap { head.headerFields[$0] }
         }
-        return .proxy(call, session: session, settings: target.settings)
+        return .proxy(ProxyStart(call: call, session: session, settings: target.settings))
     }
 
     /// Runs a proxied request to its answer and writes it. From its start the client's hang-up
     /// cancels the upstream work done for it (`HangUpWatch`).
-    func proxy(
-        _ call: ProxyCall, session: String?, settings: ProxySettings, hangUp: HangUpWatch, eventLoop: any EventLoop,
-        writer: ClientResponseWriter
-    ) async throws {
+    func proxy(_ start: ProxyStart, hangUp: HangUpWatch, eventLoop: any EventLoop, writer: ClientResponseWriter) async throws {
         guard hangUp.arm() else { throw ClientGone() }
         defer { hangUp.disarm() }
-        let attempts = ProxyAttempts(settings: settings, routing: routing, upstream: upstream, eventLoop: eventLoop, logger: logger)
-        let answer = await attempts.run(call, session: session)
+        let attempts = ProxyAttempts(settings: start.settings, routing: routing, upstream: upstream, eventLoop: eventLoop, logger: logger)
+        let answer = await attempts.run(start.call, session: start.session)
         try await ResponseRelay.write(answer, provider: provider, routing: routing, to: writer)
     }
 
