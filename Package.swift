@@ -54,7 +54,7 @@ let package = Package(
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .target(name: "SwitchyardWorker", dependencies: [
-            "SwitchyardCore", "SwitchyardProtocol", "SwitchyardCurl", "SwitchyardLogging", "SwitchyardStore",
+            "SwitchyardCore", "SwitchyardProtocol", "SwitchyardCurl", "SwitchyardLogging", "SwitchyardStore", "SwitchyardHTTP1",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -11,16 +11,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// The worker's HTTP front on the listening socket the supervisor handed over.
-///
-/// Lifecycle (SPEC §1 hand-over): the socket is held but not served until `startAccepting`
-/// (two processes must never accept on one socket at once); `stopAccepting` closes this
-/// process's copy of the socket — connections that arrive afterwards wait in the kernel
-/// backlog for the next generation — while requests already being read run to completion;
-/// `drain` asks them to finish and waits for them, up to a deadline.
-///
-/// All methods are called from the worker's single control task, one at a time.
-final class ClientServer: @unchecked Sendable {
+/// The worker's HTTP front on NIO's event loops (`ClientFront` says the lifecycle).
+final class ClientServer: ClientFront, @unchecked Sendable {
     private let listenFD: Int32
     private let responder: ProxyResponder
     private let logger: Logger

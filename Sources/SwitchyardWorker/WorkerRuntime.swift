@@ -19,7 +19,7 @@ actor WorkerRuntime {
     private let link: SupervisorLink
     private let calls: UpstreamCalls
     private let logger: Logger
-    private let server: ClientServer
+    private let server: any ClientFront
     private let routing: RoutingTable
     private let proxySettings: ProxySettingsBox
     private let curl: CurlMultiClient
@@ -50,11 +50,20 @@ actor WorkerRuntime {
         self.curl = curl
         self.pool = WorkerPool(routing: routing)
         let settings = proxySettings
-        self.server = ClientServer(
-            listenFD: listenFD, logger: logger,
-            headerTimeout: { settings.headerTimeout },
-            idleTimeout: { settings.clientIdleTimeout },
-            responder: responder)
+        // The front on libcurl's loops (docs/single-loop-worker.md). NIO's front stays
+        // selectable (SWITCHYARD_WORKER_FRONT=nio) for A/B measurements until it is removed.
+        if ProcessInfo.processInfo.environment["SWITCHYARD_WORKER_FRONT"] != "nio" {
+            // One loop per core (at most four): each accepts and serves its own connections.
+            let loops = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+            let clients = [curl] + (1..<loops).map { CurlMultiClient(name: "curl-data-\($0)", multiplexing: false) }
+            self.server = LoopFront(listenFD: listenFD, clients: clients, responder: responder, settings: settings, logger: logger)
+        } else {
+            self.server = ClientServer(
+                listenFD: listenFD, logger: logger,
+                headerTimeout: { settings.headerTimeout },
+                idleTimeout: { settings.clientIdleTimeout },
+                responder: responder)
+        }
     }
 
     /// Handles messages until the supervisor connection ends; returns the exit code.

@@ -32,6 +32,8 @@ struct ClientRequestFacts: Equatable {
     var asksToClose = false
     /// `Content-Length`, when the head has one.
     var announcedLength: Int?
+    /// An HTTP/1.0 request (its answer cannot be chunked).
+    var http10 = false
 }
 
 /// The order of one client connection's requests and answers, without I/O: what to do with
@@ -91,6 +93,8 @@ final class ClientRequestSequencer<Decider: ClientRequestDecider> {
     private var reading = Reading.awaitingHead
     /// A proxied request's task is answering, and its answer has not ended.
     private(set) var answering = false
+    /// The facts of the request being answered (the last head handled).
+    private(set) var current = ClientRequestFacts()
     private var queued: [Part] = []
     private var queueStart = 0
     private var readHeld = false
@@ -157,6 +161,18 @@ final class ClientRequestSequencer<Decider: ClientRequestDecider> {
         close()
     }
 
+    /// The worker drains: close once the request in progress is answered, or now if none is.
+    func quiesce() {
+        closeAfterAnswer = true
+        if case .awaitingHead = reading, !answering, !hasQueued { close() }
+    }
+
+    /// Whether the connection is between requests (nothing read of the next one, nothing owed).
+    var isIdle: Bool {
+        if case .awaitingHead = reading { return !answering && !hasQueued }
+        return false
+    }
+
     /// The connection is closed, by either side: nothing more is done.
     func connectionClosed() {
         closed = true
@@ -178,7 +194,8 @@ final class ClientRequestSequencer<Decider: ClientRequestDecider> {
         case .lingering: return
         case .body, .discarding: return close()
         }
-        closeAfterAnswer = facts.asksToClose
+        closeAfterAnswer = closeAfterAnswer || facts.asksToClose
+        current = facts
         switch decider.plan(head) {
         case .answer(let answer):
             if facts.expectsContinue {

@@ -1,15 +1,10 @@
 import HTTPTypes
 import NIOCore
 
-/// How the task answering one proxied request writes its answer: a whole answer in one
-/// write, or a head, pieces of body and the end. Every call runs on the connection's event
-/// loop, where the task normally already is (the worker runs Swift concurrency on NIO's loops,
-/// `WorkerMain`); from elsewhere it hops there first.
-///
-/// Back-pressure: a piece of body returns once the connection takes more, so a client that
-/// reads slowly slows the relay, and through `UpstreamExchange`'s bound the upstream transfer.
-/// A call on a connection that has closed throws `ClientResponseWriter.Closed`.
-struct ClientResponseWriter: Sendable {
+/// `ClientAnswerWriter` on NIO's pipeline (`ClientRequestHandler`). Every call runs on the
+/// connection's event loop, where the task normally already is (the worker runs Swift
+/// concurrency on NIO's loops, `WorkerMain`); from elsewhere it hops there first.
+struct ClientResponseWriter: ClientAnswerWriter {
     struct Closed: Error, CustomStringConvertible {
         var description: String { "the client connection closed before the answer was written" }
     }
@@ -29,10 +24,6 @@ struct ClientResponseWriter: Sendable {
 
     func writeHead(_ head: HTTPResponse) async throws {
         try await onLoop { try $0.sendHead(head) }
-    }
-
-    func write(_ piece: ByteBuffer) async throws {
-        try await write(contentsOf: CollectionOfOne(piece))
     }
 
     /// Returns once the connection can take more.

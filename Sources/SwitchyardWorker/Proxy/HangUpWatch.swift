@@ -50,7 +50,7 @@ final class HangUpWatch: Sendable {
     }
 
     /// The client's end of input or the connection's close; the first one cancels an armed request.
-    fileprivate func hungUp() {
+    func hungUp() {
         let (old, _) = flags.bitwiseOr(Self.gone, ordering: .acquiringAndReleasing)
         guard old & Self.gone == 0, old & Self.armed != 0 else { return }
         task.withLock { $0 }?.cancel()

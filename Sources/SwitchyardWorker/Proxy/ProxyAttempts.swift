@@ -16,8 +16,11 @@ struct ProxyAttempts {
     let settings: ProxySettings
     let routing: RoutingTable
     let upstream: ProxyUpstream
+    /// The client the request's transfers go through: the one whose loop runs the request.
+    let curl: CurlMultiClient
     /// The client connection's loop: the request's task is resumed there (see `UpstreamExchange`).
-    let eventLoop: any EventLoop
+    /// Where the request's task runs, to resume it there; nil when libcurl's own thread runs it.
+    let eventLoop: (any EventLoop)?
     let logger: Logger
 
     /// Upstream error bodies are read up to this size (they are small JSON documents).
@@ -125,7 +128,7 @@ struct ProxyAttempts {
         if Task.isCancelled { return .abandoned }
         let request = adapter.upstreamRequest(call, account: credentials, config: settings.upstream)
         let exchange = UpstreamExchange(eventLoop: eventLoop)
-        exchange.start(upstream.httpRequest(request, account: account, settings: settings), on: upstream.curl)
+        exchange.start(upstream.httpRequest(request, account: account, settings: settings), on: curl)
         let head: HTTPResponseHead
         switch await exchange.head() {
         case .success(let received): head = received

@@ -3,6 +3,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import SwitchyardCore
+import class SwitchyardCurl.CurlMultiClient
 
 /// Answers every request on the worker's client port (SPEC §8): `GET /healthz`, the models
 /// list, and the provider's API, proxied through the pool. Checks come cheapest first:
@@ -82,10 +83,15 @@ struct ProxyResponder: ClientRequestDecider, Sendable {
 
     /// Runs a proxied request to its answer and writes it. From its start the client's hang-up
     /// cancels the upstream work done for it (`HangUpWatch`).
-    func proxy(_ start: ProxyStart, hangUp: HangUpWatch, eventLoop: any EventLoop, writer: ClientResponseWriter) async throws {
+    /// `curl`: the client whose loop runs the task (the loop front's), else the upstream's.
+    func proxy(
+        _ start: ProxyStart, hangUp: HangUpWatch, eventLoop: (any EventLoop)?, curl: CurlMultiClient? = nil,
+        writer: some ClientAnswerWriter
+    ) async throws {
         guard hangUp.arm() else { throw ClientGone() }
         defer { hangUp.disarm() }
-        let attempts = ProxyAttempts(settings: start.settings, routing: routing, upstream: upstream, eventLoop: eventLoop, logger: logger)
+        let attempts = ProxyAttempts(
+            settings: start.settings, routing: routing, upstream: upstream, curl: curl ?? upstream.curl, eventLoop: eventLoop, logger: logger)
         let answer = await attempts.run(start.call, session: start.session)
         try await ResponseRelay.write(answer, provider: provider, routing: routing, to: writer)
     }

@@ -15,7 +15,7 @@ enum ResponseRelay {
     }
 
     static func write(
-        _ answer: ProxyAnswer, provider: Provider, routing: RoutingTable, to writer: ClientResponseWriter
+        _ answer: ProxyAnswer, provider: Provider, routing: RoutingTable, to writer: some ClientAnswerWriter
     ) async throws {
         switch answer {
         case .abandoned:
@@ -42,7 +42,7 @@ enum ResponseRelay {
 
     private static func relay(
         head: HTTPResponseHead, exchange: UpstreamExchange, prefix: [UInt8], unwrap: GeminiStreamUnwrapper?,
-        to writer: ClientResponseWriter
+        to writer: some ClientAnswerWriter
     ) async throws {
         var unwrapper = unwrap
         var fields = fields(head.headers)

@@ -50,9 +50,11 @@ final class UpstreamExchange: CurlTransferSink, Sendable {
 
     private let state = Mutex(State())
     private let transfer = Mutex<CurlTransfer?>(nil)
-    private let eventLoop: any EventLoop
+    /// The event loop the handler runs on, or nil when it runs on libcurl's own thread
+    /// (`CurlMultiClient.executor`), where it is resumed in place.
+    private let eventLoop: (any EventLoop)?
 
-    init(eventLoop: any EventLoop) {
+    init(eventLoop: (any EventLoop)?) {
         self.eventLoop = eventLoop
     }
 
@@ -106,7 +108,11 @@ final class UpstreamExchange: CurlTransferSink, Sendable {
 
     private func wake(_ waiter: CheckedContinuation<Void, Never>?) {
         guard let waiter else { return }
-        eventLoop.execute { waiter.resume() }
+        if let eventLoop {
+            eventLoop.execute { waiter.resume() }
+        } else {
+            waiter.resume()
+        }
     }
 
     // MARK: - The request handler
