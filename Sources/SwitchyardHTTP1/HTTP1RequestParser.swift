@@ -34,9 +34,9 @@ public struct HTTP1RequestParser: Sendable {
 
     private enum State: Sendable {
         case head
-        case fixedBody(remaining: Int)
+        /// Body bytes: the rest of a `Content-Length` body, or of one chunk.
+        case data(remaining: Int, chunked: Bool)
         case chunkSize
-        case chunkData(remaining: Int)
         case chunkDataEnd
         case trailers(seen: Int)
         case end
@@ -80,18 +80,22 @@ public struct HTTP1RequestParser: Sendable {
                 headScanned = 0
                 switch head.body {
                 case .length(0): state = .end
-                case .length(let length): state = .fixedBody(remaining: length)
+                case .length(let length): state = .data(remaining: length, chunked: false)
                 case .chunked: state = .chunkSize
                 }
                 return Step(event: .head(head), consumed: end - input.startIndex)
             case .end:
                 state = .head
                 return Step(event: .end, consumed: consumed)
-            case .fixedBody(let remaining):
+            case .data(let remaining, let chunked):
                 guard at < input.endIndex else { return Step(event: nil, consumed: consumed) }
                 let piece = input[at..<min(input.endIndex, at + remaining)]
                 at = piece.endIndex
-                state = remaining == piece.count ? .end : .fixedBody(remaining: remaining - piece.count)
+                if remaining > piece.count {
+                    state = .data(remaining: remaining - piece.count, chunked: chunked)
+                } else {
+                    state = chunked ? .chunkDataEnd : .end
+                }
                 return Step(event: .body(piece), consumed: consumed)
             case .chunkSize:
                 guard let lineEnd = try Self.lineEnd(in: input[at...], limit: Self.maxChunkLine, what: "chunk size") else {
@@ -99,13 +103,7 @@ public struct HTTP1RequestParser: Sendable {
                 }
                 let size = try Self.chunkSize(input[at..<lineEnd])
                 at = lineEnd + 2
-                state = size == 0 ? .trailers(seen: 0) : .chunkData(remaining: size)
-            case .chunkData(let remaining):
-                guard at < input.endIndex else { return Step(event: nil, consumed: consumed) }
-                let piece = input[at..<min(input.endIndex, at + remaining)]
-                at = piece.endIndex
-                state = remaining == piece.count ? .chunkDataEnd : .chunkData(remaining: remaining - piece.count)
-                return Step(event: .body(piece), consumed: consumed)
+                state = size == 0 ? .trailers(seen: 0) : .data(remaining: size, chunked: true)
             case .chunkDataEnd:
                 guard input.endIndex - at >= 2 else { return Step(event: nil, consumed: consumed) }
                 guard input[at] == HTTP1Bytes.cr, input[at + 1] == HTTP1Bytes.lf else {

@@ -71,6 +71,9 @@ final class LoopConnection: CurlLoopHandler {
     func ready(_ fd: Int32, events: CurlLoopEvents) {
         if waitingWritable, !events.isDisjoint(with: [.writable, .hangUp]) { flush() }
         if !closed, readInterest, !events.isDisjoint(with: [.readable, .hangUp]) { readAvailable() }
+        // Hung up both ways or failed: nothing more can be read or written, and epoll reports
+        // it on every turn until the socket is closed.
+        if !closed, events.contains(.hangUp) { close(flushing: false) }
     }
 
     func endOfTurn() {
