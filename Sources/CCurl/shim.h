@@ -172,8 +172,6 @@ static const unsigned int SY_EPOLLIN = EPOLLIN;
 static const unsigned int SY_EPOLLOUT = EPOLLOUT;
 static const unsigned int SY_EPOLLERR = EPOLLERR;
 static const unsigned int SY_EPOLLHUP = EPOLLHUP;
-/// On a descriptor several loops watch (a listening socket): one of them is woken per event.
-static const unsigned int SY_EPOLLEXCLUSIVE = EPOLLEXCLUSIVE;
 #endif
 
 // MARK: - Threads

@@ -19,10 +19,8 @@ public struct CurlLoop {
     /// Watches `fd` (non-blocking, owned by the caller) for reading and/or writing; `handler`
     /// hears each readiness (level-triggered: again next turn while it lasts). Called again,
     /// it changes the interest or the handler. The loop holds `handler` until `unwatch`.
-    /// `exclusive` (first call only): of several loops watching `fd`, one is woken per event
-    /// (`EPOLLEXCLUSIVE`; for a listening socket shared by loops).
-    public func watch(_ fd: Int32, reading: Bool, writing: Bool, exclusive: Bool = false, handler: any CurlLoopHandler) {
-        loop.watch(fd, reading: reading, writing: writing, exclusive: exclusive, handler: handler)
+    public func watch(_ fd: Int32, reading: Bool, writing: Bool, handler: any CurlLoopHandler) {
+        loop.watch(fd, reading: reading, writing: writing, handler: handler)
     }
 
     /// Stops watching `fd`; call it before closing `fd`, whose number the next socket (maybe

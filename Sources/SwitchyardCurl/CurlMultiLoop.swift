@@ -286,9 +286,9 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     // MARK: - Guests (CurlLoop)
 
-    func watch(_ fd: Int32, reading: Bool, writing: Bool, exclusive: Bool, handler: any CurlLoopHandler) {
+    func watch(_ fd: Int32, reading: Bool, writing: Bool, handler: any CurlLoopHandler) {
         let known = guests.set(handler, for: fd)
-        poller.watch(fd, reading: reading, writing: writing, isNew: !known, exclusive: exclusive)
+        poller.watch(fd, reading: reading, writing: writing, isNew: !known)
     }
 
     func unwatch(_ fd: Int32) {

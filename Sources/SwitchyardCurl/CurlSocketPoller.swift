@@ -54,9 +54,8 @@ final class CurlSocketPoller: @unchecked Sendable {
     }
 
     /// Watches `fd` for reading and/or writing; `isNew` says whether it is already watched.
-    func watch(_ fd: Int32, reading: Bool, writing: Bool, isNew: Bool, exclusive: Bool = false) {
-        var events = (reading ? SY_EPOLLIN : 0) | (writing ? SY_EPOLLOUT : 0)
-        if exclusive, isNew { events |= SY_EPOLLEXCLUSIVE }
+    func watch(_ fd: Int32, reading: Bool, writing: Bool, isNew: Bool) {
+        let events = (reading ? SY_EPOLLIN : 0) | (writing ? SY_EPOLLOUT : 0)
         let result = sy_epoll_control(epoll, isNew ? SY_EPOLL_CTL_ADD : SY_EPOLL_CTL_MOD, fd, events)
         // libcurl may close a socket without telling us first and get the same number again
         // for a new one, which epoll then no longer (or still) knows: try the other operation.

@@ -8,8 +8,8 @@ import Glibc
 /// The worker's HTTP front on libcurl's loops (docs/single-loop-worker.md): the listening
 /// socket and every client connection are watched by the epoll that drives the upstream
 /// transfers, and a proxied request's task runs there too — no thread hand-off per request.
-/// One loop per `CurlMultiClient` given; the loops share the listening socket, and each
-/// serves the connections it accepted. `ClientFront` says the lifecycle; each step hops to
+/// One loop per `CurlMultiClient` given; the first accepts and deals the connections out to
+/// all loops in turn, and each serves its own. `ClientFront` says the lifecycle; each step hops to
 /// every loop in turn.
 final class LoopFront: ClientFront, @unchecked Sendable {
     private let listenFD: Int32
@@ -46,9 +46,7 @@ final class LoopFront: ClientFront, @unchecked Sendable {
         let (listenFD, responder, settings, logger) = (listenFD, responder, settings, logger)
         for client in clients {
             let state = try await Self.on(client) {
-                let state = LoopFrontState(listenFD: listenFD, responder: responder, settings: settings, curl: client, logger: logger)
-                state.startListening()
-                return LoopBound(state)
+                LoopBound(LoopFrontState(listenFD: listenFD, responder: responder, settings: settings, curl: client, logger: logger))
             }
             states.append(state)
             sweepers.append(Task(executorPreference: client.executor) {
@@ -58,16 +56,22 @@ final class LoopFront: ClientFront, @unchecked Sendable {
                 }
             })
         }
+        let peers = zip(states, clients).map { (state: $0, executor: $1.executor) }
+        let acceptor = states[0]
+        _ = try await Self.on(clients[0]) {
+            acceptor.value.peers = peers
+            acceptor.value.startListening()
+        }
         logger.info("serving clients on libcurl's loops", metadata: ["loops": "\(clients.count)"])
     }
 
     func stopAccepting() async {
         guard !socketClosed else { return }
         socketClosed = true
-        for (client, state) in zip(clients, states) {
-            _ = try? await Self.on(client) { state.value.stopListening() }
+        if let acceptor = states.first {
+            _ = try? await Self.on(clients[0]) { acceptor.value.stopListening() }
         }
-        // No loop watches it any more: closing it cannot pull it out from under a wait.
+        // The acceptor no longer watches it: closing it cannot pull it out from under a wait.
         close(listenFD)
     }
 
