@@ -25,7 +25,7 @@ public enum HTTP1ResponseEncoder {
         var framing = framing
         if framing == .chunked, clientVersion == .http10 { framing = .untilClose }
         let keepAlive = keepAlive && framing != .untilClose
-        out.append(contentsOf: "HTTP/1.1 \(status) \(reason(status))\r\n".utf8)
+        appendStatusLine(status, to: &out)
         for (name, value) in fields where isWritable(name: name, value: value) && !isFraming(name) {
             out.append(contentsOf: name.utf8)
             out.append(contentsOf: ": ".utf8)
@@ -33,7 +33,10 @@ public enum HTTP1ResponseEncoder {
             out.append(contentsOf: crlf)
         }
         switch framing {
-        case .length(let length): out.append(contentsOf: "Content-Length: \(length)\r\n".utf8)
+        case .length(let length):
+            out.append(contentsOf: contentLengthName)
+            appendDecimal(length, to: &out)
+            out.append(contentsOf: crlf)
         case .chunked: out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8)
         case .untilClose: break
         }
@@ -62,6 +65,30 @@ public enum HTTP1ResponseEncoder {
     public static let continueHead: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     private static let crlf: [UInt8] = [13, 10]
+    private static let contentLengthName: [UInt8] = Array("Content-Length: ".utf8)
+    private static let versionPrefix: [UInt8] = Array("HTTP/1.1 ".utf8)
+
+    /// `HTTP/1.1 <status> <reason>` CRLF, written from bytes (a `String` built per answer was
+    /// a tenth of the head's cost).
+    private static func appendStatusLine(_ status: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: versionPrefix)
+        appendDecimal(status, to: &out)
+        out.append(UInt8(ascii: " "))
+        reason(status).withUTF8Buffer { out.append(contentsOf: $0) }
+        out.append(contentsOf: crlf)
+    }
+
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        guard value > 0 else { return out.append(UInt8(ascii: "0")) }
+        var digits = value
+        var divisor = 1
+        while divisor <= digits / 10 { divisor *= 10 }
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(digits / divisor))
+            digits %= divisor
+            divisor /= 10
+        }
+    }
 
     private static func appendHex(_ value: Int, to out: inout [UInt8]) {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
@@ -83,7 +110,7 @@ public enum HTTP1ResponseEncoder {
     }
 
     /// The reason phrase (RFC 9110 §15); clients ignore it, people read it in logs.
-    static func reason(_ status: Int) -> String {
+    static func reason(_ status: Int) -> StaticString {
         switch status {
         case 100: "Continue"
         case 200: "OK"

@@ -18,6 +18,8 @@ final class HTTP1ResponseEncoderTests: XCTestCase {
         XCTAssertEqual(text, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nx-request-id: r1\r\nContent-Length: 12\r\n\r\n")
         XCTAssertEqual(framing, .length(12))
         XCTAssertTrue(keepAlive)
+        XCTAssertEqual(head(529, framing: .length(1_048_576)).0, "HTTP/1.1 529 Overloaded\r\nContent-Length: 1048576\r\n\r\n")
+        XCTAssertEqual(head(299, framing: .length(100)).0, "HTTP/1.1 299 \r\nContent-Length: 100\r\n\r\n", "no reason phrase known")
     }
 
     func testTheCallersFramingFieldsNeverReachTheClient() {
