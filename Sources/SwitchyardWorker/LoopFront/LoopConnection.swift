@@ -50,6 +50,8 @@ final class LoopConnection: CurlLoopHandler {
 
     /// A stream's answer waits for the client once this much is unwritten.
     static let highWater = 64 * 1024
+    /// Input and output buffers keep their storage between requests up to this size.
+    static let keptBufferCapacity = 256 * 1024
     /// Long enough for a client on a normal link to finish a body a few MiB over the limit;
     /// short enough that a client sending forever holds the connection only briefly.
     static let lingerLimit = Duration.seconds(5)
@@ -118,7 +120,12 @@ final class LoopConnection: CurlLoopHandler {
     private func parseInput() {
         var unread = 0
         defer {
-            if unread == input.count { input.removeAll(keepingCapacity: true) } else if unread > 0 { input.removeFirst(unread) }
+            // A large body read in many pieces leaves a large buffer: keep only a small one.
+            if unread == input.count {
+                input.removeAll(keepingCapacity: input.capacity <= Self.keptBufferCapacity)
+            } else if unread > 0 {
+                input.removeFirst(unread)
+            }
         }
         while !closed {
             let step: HTTP1RequestParser.Step
@@ -326,7 +333,7 @@ final class LoopConnection: CurlLoopHandler {
                 return close(flushing: false)
             }
         }
-        output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
+        output.removeAll(keepingCapacity: output.capacity <= Self.keptBufferCapacity)
         sent = 0
         if waitingWritable {
             waitingWritable = false
