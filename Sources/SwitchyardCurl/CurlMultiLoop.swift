@@ -41,6 +41,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     private var jobBatch: [(UnownedJob, UnownedTaskExecutor)] = []
     /// Descriptors of `CurlLoop` users (not libcurl's) and their end-of-turn work.
     private let guests = CurlLoopGuests()
+    private var spin = WaitSpin()
 
     /// How often idle limits are checked while some transfer has one: an idle timeout fires at
     /// most this late.
@@ -109,7 +110,11 @@ final class CurlMultiLoop: @unchecked Sendable {
         runLocalJobs()
         guests.runEndOfTurn()
         let idle = localJobs.isEmpty && !guests.hasEndOfTurnWork && !inbox.hasPending
-        poller.wait(timeoutMs: idle ? pollTimeout() : 0)
+        if idle, !transfers.all.isEmpty {
+            waitForTransfers()
+        } else {
+            poller.wait(timeoutMs: idle ? pollTimeout() : 0)
+        }
         var running: Int32 = 0
         for index in 0..<poller.readyCount {
             let events = poller.readyEvents[index]
@@ -124,6 +129,25 @@ final class CurlMultiLoop: @unchecked Sendable {
             _ = curl_multi_socket_action(multi, poller.readyFDs[index], flags, &running)
         }
         return true
+    }
+
+    /// Waits with transfers in flight: polls for a moment first when that has been paying off
+    /// (`WaitSpin`), then sleeps until readiness, a command or the next timer.
+    private func waitForTransfers() {
+        let start = ContinuousClock.now
+        var ready = false
+        if spin.shouldSpin {
+            let until = start + .nanoseconds(WaitSpin.windowNanoseconds)
+            repeat {
+                poller.wait(timeoutMs: 0)
+                ready = poller.readyCount > 0
+            } while !ready && !inbox.hasPending && ContinuousClock.now < until
+        }
+        // Every path waits once more unless the poll found something: the ready list must be
+        // this turn's, and a command that arrived meanwhile must not wait for the timeout.
+        if !ready { poller.wait(timeoutMs: inbox.hasPending ? 0 : pollTimeout()) }
+        let waited = ContinuousClock.now - start
+        spin.record(waitedNanoseconds: waited.components.seconds * 1_000_000_000 + waited.components.attoseconds / 1_000_000_000)
     }
 
     /// libcurl's timer drives connects, retries, timeouts and transfers it has more to do for
