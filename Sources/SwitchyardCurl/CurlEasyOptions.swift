@@ -112,4 +112,9 @@ extension Duration {
         guard !overflow, whole < Int64.max - 1000 else { return .max }
         return Int(whole + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
+
+    /// Whole nanoseconds (durations of a wait: far from overflowing).
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
 }

@@ -146,8 +146,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         // Every path waits once more unless the poll found something: the ready list must be
         // this turn's, and a command that arrived meanwhile must not wait for the timeout.
         if !ready { poller.wait(timeoutMs: inbox.hasPending ? 0 : pollTimeout()) }
-        let waited = ContinuousClock.now - start
-        spin.record(waitedNanoseconds: waited.components.seconds * 1_000_000_000 + waited.components.attoseconds / 1_000_000_000)
+        spin.record(waitedNanoseconds: (ContinuousClock.now - start).nanoseconds)
     }
 
     /// libcurl's timer drives connects, retries, timeouts and transfers it has more to do for

@@ -39,12 +39,6 @@ enum HTTP1Bytes {
         }
     }
 
-    /// Whether `bytes` spell `lowercaseASCII` ignoring ASCII case.
-    static func equalsIgnoringCase<Bytes: Collection<UInt8>>(_ bytes: Bytes, _ lowercaseASCII: String) -> Bool {
-        guard bytes.count == lowercaseASCII.utf8.count else { return false }
-        return zip(bytes, lowercaseASCII.utf8).allSatisfy { lowercased($0) == $1 }
-    }
-
     /// The comma-separated elements of a list-valued field (RFC 9110 §5.6.1), each trimmed of
     /// optional whitespace, empty elements skipped.
     static func listElements(_ value: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {

@@ -77,9 +77,9 @@ struct HTTP1HeadReader {
     private func path(of target: Range<Int>, method: Range<Int>) throws(HTTP1ParseError) -> Range<Int> {
         let text = bytes[target]
         if text.first == UInt8(ascii: "/") || (text.count == 1 && text.first == UInt8(ascii: "*")) { return target }
-        for scheme in ["http://", "https://"] where text.count > scheme.utf8.count
-            && HTTP1Bytes.equalsIgnoringCase(text.prefix(scheme.utf8.count), scheme) {
-            let authority = text.dropFirst(scheme.utf8.count)
+        for scheme: StaticString in ["http://", "https://"] where text.count > scheme.utf8CodeUnitCount
+            && HTTP1Bytes.equalsIgnoringCase(text.prefix(scheme.utf8CodeUnitCount), scheme) {
+            let authority = text.dropFirst(scheme.utf8CodeUnitCount)
             guard let slash = authority.firstIndex(of: UInt8(ascii: "/")) else {
                 guard !authority.contains(UInt8(ascii: "?")) else { throw .malformed("request target") }
                 return target.upperBound..<target.upperBound  // `http://host`: the path is `/`

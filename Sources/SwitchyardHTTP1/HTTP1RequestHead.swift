@@ -38,7 +38,6 @@ public struct HTTP1RequestHead: Sendable, Equatable {
     public var method: String { String(decoding: bytes[methodRange], as: UTF8.self) }
     /// The path and query, e.g. `/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse`.
     public var path: String { String(decoding: pathBytes, as: UTF8.self) }
-    public var methodBytes: ArraySlice<UInt8> { bytes[methodRange] }
     /// The path and query as a view (`/` for an absolute-form target without a path).
     public var pathBytes: ArraySlice<UInt8> { pathRange.isEmpty ? [UInt8(ascii: "/")] : bytes[pathRange] }
 

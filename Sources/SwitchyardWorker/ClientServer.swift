@@ -114,20 +114,25 @@ final class ClientServer: ClientFront, @unchecked Sendable {
         logger.debug("draining connections", metadata: ["open": "\(connections.openCount)"])
         connections.quiesceAll()
         let connections = self.connections
-        // A race of the tracker against the clock; a task group would wait for both.
-        return await withCheckedContinuation { continuation in
-            let resumed = OnceFlag()
-            let finish: @Sendable (Bool) -> Void = { value in
-                if resumed.claim() { continuation.resume(returning: value) }
-            }
-            Task {
-                await connections.waitUntilEmpty()
-                finish(true)
-            }
-            Task {
-                try? await Task.sleep(until: deadline)
-                finish(false)
-            }
+        return await finishes(before: deadline) { await connections.waitUntilEmpty() }
+    }
+}
+
+/// Whether `work` finished before `deadline`. A race of the two: a task group would wait for
+/// both, and a drain must not wait for connections past its deadline.
+func finishes(before deadline: ContinuousClock.Instant, _ work: @escaping @Sendable () async -> Void) async -> Bool {
+    await withCheckedContinuation { continuation in
+        let resumed = OnceFlag()
+        let finish: @Sendable (Bool) -> Void = { value in
+            if resumed.claim() { continuation.resume(returning: value) }
+        }
+        Task {
+            await work()
+            finish(true)
+        }
+        Task {
+            try? await Task.sleep(until: deadline)
+            finish(false)
         }
     }
 }

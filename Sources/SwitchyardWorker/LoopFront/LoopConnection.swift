@@ -239,12 +239,22 @@ final class LoopConnection: CurlLoopHandler {
     private var keepAlive: Bool { !sequencer.current.asksToClose && !front.quiescing }
 
     private func encodeWhole(_ head: HTTPTypes.HTTPResponse, body: ByteBuffer, keepAlive: Bool? = nil) {
-        HTTP1ResponseEncoder.writeHead(
-            status: head.status.code, fields: head.headerFields.lazy.map { ($0.name.rawName, $0.value) },
-            framing: .length(body.readableBytes), keepAlive: keepAlive ?? self.keepAlive,
-            clientVersion: sequencer.current.http10 ? .http10 : .http11, into: &output)
+        encodeHead(head, framing: .length(body.readableBytes), keepAlive: keepAlive ?? self.keepAlive)
         body.withUnsafeReadableBytes { output.append(contentsOf: $0) }
         scheduleFlush()
+    }
+
+    /// Writes `head` for the request being answered; returns the framing in force (a stream to
+    /// an HTTP/1.0 client ends with the close).
+    @discardableResult
+    private func encodeHead(
+        _ head: HTTPTypes.HTTPResponse, framing: HTTP1ResponseEncoder.Framing, keepAlive: Bool
+    ) -> HTTP1ResponseEncoder.Framing {
+        HTTP1ResponseEncoder.writeHead(
+            status: head.status.code, fields: head.headerFields.lazy.map { ($0.name.rawName, $0.value) },
+            framing: framing, keepAlive: keepAlive, clientVersion: sequencer.current.http10 ? .http10 : .http11,
+            into: &output
+        ).framing
     }
 
     private func liveCheck() throws {
@@ -260,16 +270,12 @@ final class LoopConnection: CurlLoopHandler {
 
     func writeHead(_ head: HTTPTypes.HTTPResponse) throws {
         try liveCheck()
-        let (framing, _) = HTTP1ResponseEncoder.writeHead(
-            status: head.status.code, fields: head.headerFields.lazy.map { ($0.name.rawName, $0.value) },
-            framing: .chunked, keepAlive: keepAlive, clientVersion: sequencer.current.http10 ? .http10 : .http11,
-            into: &output)
-        streamFraming = framing
-        if framing == .untilClose { closeAfterFlush = true }
+        streamFraming = encodeHead(head, framing: .chunked, keepAlive: keepAlive)
+        if streamFraming == .untilClose { closeAfterFlush = true }
         scheduleFlush()
     }
 
-    /// nil when the connection takes more at once; else wait with `waitUntilWritable`.
+    /// Whether the connection takes more at once; if not, wait with `waitUntilWritable`.
     func writeBody(_ pieces: some Collection<ByteBuffer>) throws -> Bool {
         try liveCheck()
         for piece in pieces {

@@ -81,21 +81,9 @@ final class LoopFront: ClientFront, @unchecked Sendable {
             _ = try? await Self.on(client) { state.value.quiesceAll() }
         }
         let pairs = Array(zip(clients, states))
-        // A race of the connections' end against the clock; a task group would wait for both.
-        let finished = await withCheckedContinuation { continuation in
-            let resumed = OnceFlag()
-            let finish: @Sendable (Bool) -> Void = { value in
-                if resumed.claim() { continuation.resume(returning: value) }
-            }
-            Task {
-                for (client, state) in pairs {
-                    await Task(executorPreference: client.executor) { await state.value.waitUntilEmpty() }.value
-                }
-                finish(true)
-            }
-            Task {
-                try? await Task.sleep(until: deadline)
-                finish(false)
+        let finished = await finishes(before: deadline) {
+            for (client, state) in pairs {
+                await Task(executorPreference: client.executor) { await state.value.waitUntilEmpty() }.value
             }
         }
         for sweeper in sweepers { sweeper.cancel() }

@@ -44,8 +44,6 @@ final class LoopFrontState: CurlLoopHandler {
         refreshTimeouts()
     }
 
-    var openCount: Int { connections.count }
-
     /// Watches the listening socket (made non-blocking by `LoopFront`).
     func startListening() {
         guard !listening else { return }

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// What a client connection's front asks about each request: `ProxyResponder` in the worker,
 /// a fake in the tests.
 protocol ClientRequestDecider {
@@ -95,8 +97,7 @@ final class ClientRequestSequencer<Decider: ClientRequestDecider> {
     private(set) var answering = false
     /// The facts of the request being answered (the last head handled).
     private(set) var current = ClientRequestFacts()
-    private var queued: [Part] = []
-    private var queueStart = 0
+    private var queued = CircularBuffer<Part>()
     private var readHeld = false
     private var servingQueue = false
     private var closeAfterAnswer = false
@@ -108,7 +109,7 @@ final class ClientRequestSequencer<Decider: ClientRequestDecider> {
         self.perform = perform
     }
 
-    private var hasQueued: Bool { queueStart < queued.count }
+    private var hasQueued: Bool { !queued.isEmpty }
 
     // MARK: The connection's input
 
@@ -275,13 +276,7 @@ final class ClientRequestSequencer<Decider: ClientRequestDecider> {
         guard !servingQueue else { return }
         servingQueue = true
         defer { servingQueue = false }
-        while !answering, !closed, hasQueued {
-            let next = queued[queueStart]
-            queueStart += 1
-            if queueStart == queued.count {
-                queued.removeAll(keepingCapacity: true)
-                queueStart = 0
-            }
+        while !answering, !closed, let next = queued.popFirst() {
             handle(next)
         }
         if !hasQueued, readHeld, !closed {
