@@ -28,10 +28,9 @@ public enum WorkerEnvironment {
 /// A worker process: `switchyard worker --provider NAME`, started by the supervisor with the
 /// provider's listening socket as standard input (the inetd convention, NOTES-swift.md).
 public enum WorkerMain {
-    /// Runs Swift concurrency's jobs on NIO's event loops instead of a pool of their own: a
-    /// request handler then resumes where its connection's I/O happens, saving a thread hop
-    /// (and, on a 2-core machine, the context switches) at every step of every request.
-    /// Only for the worker process, whose tasks never block (blocking work goes to Dispatch
+    /// Runs Swift concurrency's jobs on NIO's event loops, which the worker starts anyway for
+    /// its supervisor connection, instead of a second pool of threads (client requests run on
+    /// libcurl's loops, `LoopFront`). Only for the worker process, whose tasks never block (blocking work goes to Dispatch
     /// queues). Call it first thing, on the main thread.
     public static func prepareProcess() {
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()

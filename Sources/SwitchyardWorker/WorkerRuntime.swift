@@ -19,7 +19,7 @@ actor WorkerRuntime {
     private let link: SupervisorLink
     private let calls: UpstreamCalls
     private let logger: Logger
-    private let server: any ClientFront
+    private let server: LoopFront
     private let routing: RoutingTable
     private let proxySettings: ProxySettingsBox
     private let curl: CurlMultiClient
@@ -49,21 +49,11 @@ actor WorkerRuntime {
         self.proxySettings = proxySettings
         self.curl = curl
         self.pool = WorkerPool(routing: routing)
-        let settings = proxySettings
-        // The front on libcurl's loops (docs/single-loop-worker.md). NIO's front stays
-        // selectable (SWITCHYARD_WORKER_FRONT=nio) for A/B measurements until it is removed.
-        if ProcessInfo.processInfo.environment["SWITCHYARD_WORKER_FRONT"] != "nio" {
-            // One loop per core (at most four): each accepts and serves its own connections.
-            let loops = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
-            let clients = [curl] + (1..<loops).map { CurlMultiClient(name: "curl-data-\($0)", multiplexing: false) }
-            self.server = LoopFront(listenFD: listenFD, clients: clients, responder: responder, settings: settings, logger: logger)
-        } else {
-            self.server = ClientServer(
-                listenFD: listenFD, logger: logger,
-                headerTimeout: { settings.headerTimeout },
-                idleTimeout: { settings.clientIdleTimeout },
-                responder: responder)
-        }
+        // The front on libcurl's loops (docs/single-loop-worker.md), one loop per core (at
+        // most four): the first accepts, and each serves the connections dealt to it.
+        let loops = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+        let clients = [curl] + (1..<loops).map { CurlMultiClient(name: "curl-data-\($0)", multiplexing: false) }
+        self.server = LoopFront(listenFD: listenFD, clients: clients, responder: responder, settings: proxySettings, logger: logger)
     }
 
     /// Handles messages until the supervisor connection ends; returns the exit code.

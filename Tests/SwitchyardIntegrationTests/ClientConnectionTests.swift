@@ -5,7 +5,7 @@ import XCTest
 import Glibc
 #endif
 
-/// HTTP/1.1 connection handling on a worker's client port (`ClientRequestHandler`), seen from a
+/// HTTP/1.1 connection handling on a worker's client port (`LoopConnection`), seen from a
 /// raw TCP client: requests pipelined on one connection, `Connection: close`, and requests
 /// that cannot be parsed.
 final class ClientConnectionTests: XCTestCase {

@@ -1,4 +1,3 @@
-import HTTPTypes
 import NIOCore
 
 /// `ClientAnswerWriter` for a `LoopConnection`. The task writing the answer runs on the
@@ -7,11 +6,11 @@ import NIOCore
 struct LoopAnswerWriter: ClientAnswerWriter {
     let connection: LoopBound<LoopConnection>
 
-    func write(_ head: HTTPResponse, body: ByteBuffer) async throws {
+    func write(_ head: AnswerHead, body: ByteBuffer) async throws {
         try connection.value.writeWhole(head, body: body)
     }
 
-    func writeHead(_ head: HTTPResponse) async throws {
+    func writeHead(_ head: AnswerHead) async throws {
         try connection.value.writeHead(head)
     }
 

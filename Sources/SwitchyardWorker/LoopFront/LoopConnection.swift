@@ -1,4 +1,3 @@
-import HTTPTypes
 import Logging
 import NIOCore
 import SwitchyardCurl
@@ -9,8 +8,7 @@ import Glibc
 #endif
 
 /// One client connection served on libcurl's loop (docs/single-loop-worker.md): its bytes are
-/// read, parsed (`HTTP1RequestParser`) and sequenced (`ClientRequestSequencer`, the same rules
-/// as the NIO front) on the thread that talks to the upstreams, and a proxied request's task
+/// read, parsed (`HTTP1RequestParser`) and sequenced (`ClientRequestSequencer`) on the thread that talks to the upstreams, and a proxied request's task
 /// runs there too, so a request crosses no thread.
 ///
 /// Output is gathered and written once per loop turn (`endOfTurn`), or when the socket takes
@@ -158,7 +156,7 @@ final class LoopConnection: CurlLoopHandler {
         sawRequest = true
         phase = .readingBody
         deadline = .now + front.headerTimeout
-        sequencer.receiveHead(head.httpRequest, facts: head.facts)
+        sequencer.receiveHead(head, facts: head.facts)
         if quiesceAt != nil {
             quiesceAt = nil
             sequencer.quiesce()
@@ -178,9 +176,7 @@ final class LoopConnection: CurlLoopHandler {
     private func refuseUnparsable(_ error: HTTP1ParseError) {
         front.logger.debug("closing a client connection", metadata: ["error": "\(error)"])
         if !sequencer.answering {
-            var fields = HTTPFields()
-            fields[.contentLength] = "0"
-            encodeWhole(HTTPTypes.HTTPResponse(status: .init(code: error.status), headerFields: fields), body: ByteBuffer(), keepAlive: false)
+            encodeWhole(AnswerHead(status: error.status), body: ByteBuffer(), keepAlive: false)
         }
         close(flushing: true)
     }
@@ -219,7 +215,7 @@ final class LoopConnection: CurlLoopHandler {
         let curl = front.curl
         let task = Task(executorPreference: front.executor) {
             do {
-                try await responder.proxy(start, hangUp: hangUp, eventLoop: nil, curl: curl, writer: writer)
+                try await responder.proxy(start, hangUp: hangUp, curl: curl, writer: writer)
             } catch {
                 connection.value.answerFailed(error)
             }
@@ -238,7 +234,7 @@ final class LoopConnection: CurlLoopHandler {
 
     private var keepAlive: Bool { !sequencer.current.asksToClose && !front.quiescing }
 
-    private func encodeWhole(_ head: HTTPTypes.HTTPResponse, body: ByteBuffer, keepAlive: Bool? = nil) {
+    private func encodeWhole(_ head: AnswerHead, body: ByteBuffer, keepAlive: Bool? = nil) {
         encodeHead(head, framing: .length(body.readableBytes), keepAlive: keepAlive ?? self.keepAlive)
         body.withUnsafeReadableBytes { output.append(contentsOf: $0) }
         scheduleFlush()
@@ -248,29 +244,29 @@ final class LoopConnection: CurlLoopHandler {
     /// an HTTP/1.0 client ends with the close).
     @discardableResult
     private func encodeHead(
-        _ head: HTTPTypes.HTTPResponse, framing: HTTP1ResponseEncoder.Framing, keepAlive: Bool
+        _ head: AnswerHead, framing: HTTP1ResponseEncoder.Framing, keepAlive: Bool
     ) -> HTTP1ResponseEncoder.Framing {
         HTTP1ResponseEncoder.writeHead(
-            status: head.status.code, fields: head.headerFields.lazy.map { ($0.name.rawName, $0.value) },
+            status: head.status, fields: head.fields,
             framing: framing, keepAlive: keepAlive, clientVersion: sequencer.current.http10 ? .http10 : .http11,
             into: &output
         ).framing
     }
 
     private func liveCheck() throws {
-        guard sequencer.answering, !closed else { throw ClientResponseWriter.Closed() }
+        guard sequencer.answering, !closed else { throw ClientClosed() }
     }
 
-    func writeWhole(_ head: HTTPTypes.HTTPResponse, body: ByteBuffer) throws {
+    func writeWhole(_ head: AnswerHead, body: ByteBuffer) throws {
         try liveCheck()
         encodeWhole(head, body: body)
         sequencer.answerEnded()
         settleClock()
     }
 
-    func writeHead(_ head: HTTPTypes.HTTPResponse) throws {
+    func writeHead(_ head: AnswerHead) throws {
         try liveCheck()
-        streamFraming = encodeHead(head, framing: .chunked, keepAlive: keepAlive)
+        streamFraming = encodeHead(head, framing: head.bodyLength.map { .length($0) } ?? .chunked, keepAlive: keepAlive)
         if streamFraming == .untilClose { closeAfterFlush = true }
         scheduleFlush()
     }
@@ -294,7 +290,7 @@ final class LoopConnection: CurlLoopHandler {
     func waitUntilWritable() async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             if closed {
-                continuation.resume(throwing: ClientResponseWriter.Closed())
+                continuation.resume(throwing: ClientClosed())
             } else {
                 writableWaiters.append(continuation)
             }
@@ -417,7 +413,7 @@ final class LoopConnection: CurlLoopHandler {
         sequencer.connectionClosed()
         let waiters = writableWaiters
         writableWaiters = []
-        for waiter in waiters { waiter.resume(throwing: ClientResponseWriter.Closed()) }
+        for waiter in waiters { waiter.resume(throwing: ClientClosed()) }
         front.removed(self)
     }
 }

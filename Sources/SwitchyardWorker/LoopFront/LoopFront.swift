@@ -1,5 +1,6 @@
 import Logging
 import SwitchyardCurl
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -9,9 +10,15 @@ import Glibc
 /// socket and every client connection are watched by the epoll that drives the upstream
 /// transfers, and a proxied request's task runs there too — no thread hand-off per request.
 /// One loop per `CurlMultiClient` given; the first accepts and deals the connections out to
-/// all loops in turn, and each serves its own. `ClientFront` says the lifecycle; each step hops to
-/// every loop in turn.
-final class LoopFront: ClientFront, @unchecked Sendable {
+/// all loops in turn, and each serves its own.
+///
+/// Lifecycle (SPEC §1 hand-over): the socket is held but not served until `startAccepting`
+/// (two processes must never accept on one socket at once); `stopAccepting` closes this
+/// process's copy of the socket — connections that arrive afterwards wait in the kernel
+/// backlog for the next generation — while requests already being read run to completion;
+/// `drain` asks them to finish and waits for them, up to a deadline. Each step hops to every
+/// loop in turn. All three are called from the worker's single control task, one at a time.
+final class LoopFront: @unchecked Sendable {
     private let listenFD: Int32
     private let clients: [CurlMultiClient]
     private let responder: ProxyResponder
@@ -65,6 +72,7 @@ final class LoopFront: ClientFront, @unchecked Sendable {
         logger.info("serving clients on libcurl's loops", metadata: ["loops": "\(clients.count)"])
     }
 
+    /// Closes this process's copy of the listening socket; returns once it is closed.
     func stopAccepting() async {
         guard !socketClosed else { return }
         socketClosed = true
@@ -75,6 +83,8 @@ final class LoopFront: ClientFront, @unchecked Sendable {
         close(listenFD)
     }
 
+    /// Stops accepting, asks every connection to close after its current request, and waits
+    /// until all have closed or `deadline` passed. Returns whether everything finished in time.
     func drain(until deadline: ContinuousClock.Instant) async -> Bool {
         await stopAccepting()
         for (client, state) in zip(clients, states) {
@@ -89,4 +99,29 @@ final class LoopFront: ClientFront, @unchecked Sendable {
         for sweeper in sweepers { sweeper.cancel() }
         return finished
     }
+}
+
+/// Whether `work` finished before `deadline`. A race of the two: a task group would wait for
+/// both, and a drain must not wait for connections past its deadline.
+func finishes(before deadline: ContinuousClock.Instant, _ work: @escaping @Sendable () async -> Void) async -> Bool {
+    await withCheckedContinuation { continuation in
+        let resumed = OnceFlag()
+        let finish: @Sendable (Bool) -> Void = { value in
+            if resumed.claim() { continuation.resume(returning: value) }
+        }
+        Task {
+            await work()
+            finish(true)
+        }
+        Task {
+            try? await Task.sleep(until: deadline)
+            finish(false)
+        }
+    }
+}
+
+/// True for the first caller of `claim()` only.
+final class OnceFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func claim() -> Bool { !flag.exchange(true, ordering: .acquiringAndReleasing) }
 }

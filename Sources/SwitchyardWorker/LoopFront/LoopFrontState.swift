@@ -113,8 +113,8 @@ final class LoopFrontState: CurlLoopHandler {
     // MARK: - Limits and drain
 
     private func refreshTimeouts() {
-        headerTimeout = .nanoseconds(settings.headerTimeout.nanoseconds)
-        idleTimeout = .nanoseconds(settings.clientIdleTimeout.nanoseconds)
+        headerTimeout = settings.headerTimeout
+        idleTimeout = settings.clientIdleTimeout
     }
 
     /// Applies the time limits to every connection.

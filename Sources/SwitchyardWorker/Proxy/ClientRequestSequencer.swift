@@ -40,8 +40,8 @@ struct ClientRequestFacts: Equatable {
 
 /// The order of one client connection's requests and answers, without I/O: what to do with
 /// each request part as it arrives, when the next request may be served, when the connection
-/// closes. `ClientRequestHandler` runs it on NIO's pipeline; the front on libcurl's loop
-/// (docs/single-loop-worker.md) is to run the same rules. Its shell performs the actions, in
+/// closes. `LoopConnection` runs it on libcurl's loop (docs/single-loop-worker.md). Its shell
+/// (the connection) performs the actions, in
 /// the order given, as they are given; it may call back into the sequencer from an action (a
 /// close that reports itself at once), which is why this is a class.
 ///

@@ -1,4 +1,3 @@
-import NIOCore
 import Synchronization
 
 /// Learns when a client goes away while its proxied request runs, so the upstream work done
@@ -7,13 +6,13 @@ import Synchronization
 /// held by `StreamGate`, a Codex answer being collected, a renewed token awaited) writes
 /// nothing that could fail at all.
 ///
-/// One watch per connection. `HangUpHandler` reports the client's end of input or the
+/// One watch per connection. `LoopConnection` reports the client's end of input or the
 /// connection's close; the task of a proxied request arms the watch for as long as it runs
 /// (`arm`, `disarm`). A hang-up while armed cancels that task, and every wait on the data
 /// path honours that cancellation (`UpstreamExchange`, the renewed-token wait, project
 /// discovery): the current transfer is cancelled, no further attempt starts, nothing is
-/// reported for the cancelled attempt. `ClientRequestHandler` closes the connection when the
-/// task throws (`ClientGone`), so nothing is written to it.
+/// reported for the cancelled attempt. `LoopConnection` closes the connection when the task
+/// throws (`ClientGone`), so nothing is written to it.
 ///
 /// Outside the armed window a hang-up cancels nothing: a client that half-closes after its
 /// request still gets a health check or a local answer.
@@ -24,7 +23,7 @@ final class HangUpWatch: Sendable {
     /// `armed` and `gone`, changed by single atomic operations so that whichever of
     /// `arm` and `hungUp` comes second sees the other.
     private let flags = Atomic<UInt8>(0)
-    /// The current proxied request's task, set on the connection's event loop when it starts.
+    /// The current proxied request's task, set on the connection's loop when it starts.
     private let task = Mutex<Task<Void, Never>?>(nil)
 
     init() {}
@@ -58,29 +57,7 @@ final class HangUpWatch: Sendable {
 }
 
 /// Thrown by a proxied request's task when its client hung up before the answer was written:
-/// `ClientRequestHandler` then closes the connection without writing to it.
+/// `LoopConnection` then closes the connection without writing to it.
 struct ClientGone: Error, CustomStringConvertible {
     var description: String { "the client hung up before its answer was decided" }
 }
-
-/// Reports a client's end of input or the connection's close to its `HangUpWatch`. First in
-/// the pipeline, so it sees both whatever the HTTP handlers do with them.
-final class HangUpHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = NIOAny
-    private let watch: HangUpWatch
-
-    init(watch: HangUpWatch) { self.watch = watch }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case ChannelEvent.inputClosed = event { watch.hungUp() }
-        context.fireUserInboundEventTriggered(event)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        watch.hungUp()
-        context.fireChannelInactive()
-    }
-}
-
-@available(*, unavailable)
-extension HangUpHandler: Sendable {}

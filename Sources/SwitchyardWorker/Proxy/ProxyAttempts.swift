@@ -18,9 +18,6 @@ struct ProxyAttempts {
     let upstream: ProxyUpstream
     /// The client the request's transfers go through: the one whose loop runs the request.
     let curl: CurlMultiClient
-    /// The client connection's loop: the request's task is resumed there (see `UpstreamExchange`).
-    /// Where the request's task runs, to resume it there; nil when libcurl's own thread runs it.
-    let eventLoop: (any EventLoop)?
     let logger: Logger
 
     /// Upstream error bodies are read up to this size (they are small JSON documents).
@@ -127,7 +124,7 @@ struct ProxyAttempts {
         // A hang-up from here on cancels the transfer through the exchange's waits.
         if Task.isCancelled { return .abandoned }
         let request = adapter.upstreamRequest(call, account: credentials, config: settings.upstream)
-        let exchange = UpstreamExchange(eventLoop: eventLoop)
+        let exchange = UpstreamExchange()
         exchange.start(upstream.httpRequest(request, account: account, settings: settings), on: curl)
         let head: HTTPResponseHead
         switch await exchange.head() {

@@ -1,8 +1,8 @@
-import HTTPTypes
 import HummingbirdCore
 import Logging
 import NIOCore
 import SwitchyardCore
+import SwitchyardHTTP1
 import class SwitchyardCurl.CurlMultiClient
 
 /// Answers every request on the worker's client port (SPEC §8): `GET /healthz`, the models
@@ -10,8 +10,8 @@ import class SwitchyardCurl.CurlMultiClient
 /// route, client key, body size, body shape — a request refused by any of them touches no
 /// account.
 ///
-/// `ClientRequestHandler` asks in two steps, both on the connection's event loop: `plan` when
-/// the request's head has arrived (everything but the body shape is decided there), `prepare`
+/// `LoopConnection` asks in two steps (through `ClientRequestSequencer`), both on the
+/// connection's loop: `plan` when the request's head has arrived (everything but the body shape is decided there), `prepare`
 /// once its body has; only a request that goes upstream gets a task (`proxy`).
 struct ProxyResponder: ClientRequestDecider, Sendable {
     let provider: Provider
@@ -28,7 +28,7 @@ struct ProxyResponder: ClientRequestDecider, Sendable {
     /// A request headed upstream, as its head described it.
     struct ProxyTarget: Sendable {
         let endpoint: ClientEndpoint
-        let head: HTTPRequest
+        let head: HTTP1RequestHead
         let query: String?
         let settings: ProxySettings
     }
@@ -40,9 +40,9 @@ struct ProxyResponder: ClientRequestDecider, Sendable {
         let settings: ProxySettings
     }
 
-    func plan(_ head: HTTPRequest) -> Plan {
-        let uri = URI(head.path ?? "/")
-        guard let endpoint = ClientEndpoint.route(provider: provider, method: head.method.rawValue, path: uri.path) else {
+    func plan(_ head: HTTP1RequestHead) -> Plan {
+        let uri = URI(head.path)
+        guard let endpoint = ClientEndpoint.route(provider: provider, method: head.method, path: uri.path) else {
             return .answer(LocalAnswer(status: 404, body: Self.notFound))
         }
         if endpoint == .health {
@@ -72,61 +72,54 @@ struct ProxyResponder: ClientRequestDecider, Sendable {
         case .success(let read): inspected = read
         case .failure(let error): return .answer(LocalAnswer(error, provider: provider))
         }
-        let head = target.head
-        let headers = head.headerFields.map { ($0.name.rawName, $0.value) }
+        let headers = target.head.fieldList
         let call = ProxyCall(endpoint: target.endpoint, query: target.query, headers: headers, body: body, request: inspected)
-        let session = inspected.sessionKey(provider: provider) { name in
-            HTTPField.Name(name).flatMap { head.headerFields[$0] }
-        }
+        let session = inspected.sessionKey(provider: provider) { name in Self.value(named: name, in: headers) }
         return .proxy(ProxyStart(call: call, session: session, settings: target.settings))
     }
 
     /// Runs a proxied request to its answer and writes it. From its start the client's hang-up
     /// cancels the upstream work done for it (`HangUpWatch`).
-    /// `curl`: the client whose loop runs the task (the loop front's), else the upstream's.
-    func proxy(
-        _ start: ProxyStart, hangUp: HangUpWatch, eventLoop: (any EventLoop)?, curl: CurlMultiClient? = nil,
-        writer: some ClientAnswerWriter
-    ) async throws {
+    /// `curl`: the client whose loop runs the task; the request's transfers go through it.
+    func proxy(_ start: ProxyStart, hangUp: HangUpWatch, curl: CurlMultiClient, writer: some ClientAnswerWriter) async throws {
         guard hangUp.arm() else { throw ClientGone() }
         defer { hangUp.disarm() }
         let attempts = ProxyAttempts(
-            settings: start.settings, routing: routing, upstream: upstream, curl: curl ?? upstream.curl, eventLoop: eventLoop, logger: logger)
+            settings: start.settings, routing: routing, upstream: upstream, curl: curl, logger: logger)
         let answer = await attempts.run(start.call, session: start.session)
         try await ResponseRelay.write(answer, provider: provider, routing: routing, to: writer)
     }
 
     private static let notFound = Array(#"{"error":{"code":404,"message":"not found"}}"#.utf8)
 
-    private static let apiKey = HTTPField.Name("x-api-key")!
-    private static let googleAPIKey = HTTPField.Name("x-goog-api-key")!
-
     /// Every credential the client presented, wherever SPEC §8 allows it.
-    static func presentedKeys(_ head: HTTPRequest, uri: URI) -> [String] {
+    static func presentedKeys(_ head: HTTP1RequestHead, uri: URI) -> [String] {
         var keys: [String] = []
-        if let authorization = head.headerFields[.authorization], let bearer = ClientKeys.bearer(authorization) { keys.append(bearer) }
-        if let key = head.headerFields[Self.apiKey] { keys.append(key) }
-        if let key = head.headerFields[Self.googleAPIKey] { keys.append(key) }
+        if let authorization = head.value(of: "authorization"), let bearer = ClientKeys.bearer(authorization) { keys.append(bearer) }
+        if let key = head.value(of: "x-api-key") { keys.append(key) }
+        if let key = head.value(of: "x-goog-api-key") { keys.append(key) }
         if let key = uri.queryParameters["key"] { keys.append(String(key)) }
         return keys
+    }
+
+    /// The first field named `lowercaseName` (names compared ignoring ASCII case).
+    static func value(named lowercaseName: String, in headers: [(name: String, value: String)]) -> String? {
+        headers.first { field in
+            field.name.utf8.elementsEqual(lowercaseName.utf8) { byte, lower in
+                (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == lower
+            }
+        }?.value
     }
 }
 
 /// A whole JSON answer of the worker's own (SPEC §8's table, the health check, the models list).
 struct LocalAnswer: Sendable {
-    let head: HTTPResponse
+    let head: AnswerHead
     let body: ByteBuffer
 
     init(status: Int, body: some Sequence<UInt8>, headers: [(name: String, value: String)] = []) {
-        let buffer = ByteBuffer(bytes: body)
-        var fields = HTTPFields()
-        fields[.contentType] = "application/json"
-        fields[.contentLength] = String(buffer.readableBytes)
-        for (name, value) in headers {
-            if let name = HTTPField.Name(name) { fields[name] = value }
-        }
-        self.head = HTTPResponse(status: .init(code: status), headerFields: fields)
-        self.body = buffer
+        self.head = AnswerHead(status: status, fields: [("Content-Type", "application/json")] + headers)
+        self.body = ByteBuffer(bytes: body)
     }
 
     init(_ error: ClientError, provider: Provider) {

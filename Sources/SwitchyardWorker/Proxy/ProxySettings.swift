@@ -1,5 +1,4 @@
 import Foundation
-import NIOCore
 import SwitchyardCore
 import SwitchyardProtocol
 import Synchronization
@@ -42,13 +41,13 @@ final class ProxySettingsBox: Sendable {
     var settings: ProxySettings? { current.withLock { $0 } }
 
     /// `client.header-timeout`, read by each new connection (30 s until a config arrives).
-    var headerTimeout: TimeAmount {
+    var headerTimeout: Duration {
         .milliseconds(current.withLock { $0?.headerTimeoutMs } ?? 30_000)
     }
 
     /// `client.idle-timeout`, read by each new connection (5 min until a config arrives), so a
     /// reload applies it to the connections that open afterwards.
-    var clientIdleTimeout: TimeAmount {
+    var clientIdleTimeout: Duration {
         .milliseconds(current.withLock { $0?.clientIdleTimeoutMs } ?? 300_000)
     }
 

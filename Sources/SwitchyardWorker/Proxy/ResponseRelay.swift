@@ -1,4 +1,3 @@
-import HTTPTypes
 import NIOCore
 import SwitchyardCore
 import SwitchyardCurl
@@ -24,9 +23,7 @@ enum ResponseRelay {
             let local = LocalAnswer(error, provider: provider)
             try await writer.write(local.head, body: local.body)
         case .buffered(let status, let headers, let body):
-            var fields = fields(headers)
-            fields[.contentLength] = String(body.count)
-            try await writer.write(HTTPResponse(status: .init(code: status), headerFields: fields), body: ByteBuffer(bytes: body))
+            try await writer.write(AnswerHead(status: status, fields: headers), body: ByteBuffer(bytes: body))
         case .stream(let head, let exchange, let prefix, let unwrap, let accountID):
             defer { routing.finished(accountID) }
             // A hang-up meanwhile cancels the transfer through the task (`HangUpWatch`); the
@@ -45,7 +42,9 @@ enum ResponseRelay {
         to writer: some ClientAnswerWriter
     ) async throws {
         var unwrapper = unwrap
-        var fields = fields(head.headers)
+        // A body passed through as it came keeps its length (`ProxyAttempts` leaves it in the head).
+        let length = unwrap == nil ? head.header("content-length").flatMap { Int($0) } : nil
+        let answerHead = AnswerHead(status: head.status, fields: head.headers, bodyLength: length)
         // What is here already goes out with the head; a complete answer in one write.
         var first = ByteBuffer(bytes: prefix)
         let (available, end) = exchange.takeAvailable()
@@ -53,20 +52,19 @@ enum ResponseRelay {
         switch end {
         case .end:
             if unwrapper != nil { first.writeBytes(unwrapper!.finish()) }
-            fields[.contentLength] = String(first.readableBytes)
-            try await writer.write(HTTPResponse(status: .init(code: head.status), headerFields: fields), body: first)
+            try await writer.write(answerHead, body: first)
             return
         case .failed(let error):
             // The upstream failed before the head went out, after the answer was decided:
             // the client still gets what arrived, then the cut — closing with nothing
             // written would leave it an empty reply that tells it nothing.
-            try await writer.writeHead(HTTPResponse(status: .init(code: head.status), headerFields: fields))
+            try await writer.writeHead(answerHead)
             if first.readableBytes > 0 { try await writer.write(first) }
             throw UpstreamCut(error: error)
         case .data, nil:
             break
         }
-        try await writer.writeHead(HTTPResponse(status: .init(code: head.status), headerFields: fields))
+        try await writer.writeHead(answerHead)
         if first.readableBytes > 0 { try await writer.write(first) }
         while true {
             switch await exchange.next() {
@@ -98,15 +96,5 @@ enum ResponseRelay {
             var chunk = chunk
             out.writeBuffer(&chunk)
         }
-    }
-
-    /// Header pairs as HTTP fields; names HTTP does not allow are dropped.
-    static func fields(_ headers: [(name: String, value: String)]) -> HTTPFields {
-        var fields = HTTPFields()
-        fields.reserveCapacity(headers.count)
-        for (name, value) in headers {
-            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
-        }
-        return fields
     }
 }

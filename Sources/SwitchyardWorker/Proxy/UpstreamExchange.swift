@@ -2,16 +2,16 @@ import NIOCore
 import SwitchyardCurl
 import Synchronization
 
-/// One upstream transfer as the request handler awaits it: libcurl's thread delivers the head,
+/// One upstream transfer as the request's task awaits it: libcurl's loop delivers the head,
 /// body pieces and the end (`CurlTransferSink`); the handler takes them with `head()` and
 /// `next()`. Bounded: past `highWater` buffered bytes the transfer is paused, and resumed once
 /// the handler took them — a slow client slows the upstream instead of growing the worker.
 ///
-/// Wake-ups cost a thread switch each, so the handler is woken only when there is something
-/// worth acting on: an answer whose length is known, once it is complete (or a sizeable piece
-/// of it); a stream, at each piece; the end. A short answer thus costs one wake-up, and the
-/// relay can write it in one go. The handler is resumed on its connection's event loop, where
-/// its writes happen (the worker runs Swift concurrency on NIO's loops, `WorkerMain`).
+/// The handler is woken only when there is something worth acting on: an answer whose length
+/// is known, once it is complete (or a sizeable piece of it); a stream, at each piece; the
+/// end. A short answer thus costs one wake-up, and the relay can write it in one go. The
+/// handler's task runs on the loop that runs the transfer (`CurlMultiClient.executor`), so it
+/// is resumed in place.
 final class UpstreamExchange: CurlTransferSink, Sendable {
     enum Piece {
         case data([ByteBuffer])
@@ -50,13 +50,8 @@ final class UpstreamExchange: CurlTransferSink, Sendable {
 
     private let state = Mutex(State())
     private let transfer = Mutex<CurlTransfer?>(nil)
-    /// The event loop the handler runs on, or nil when it runs on libcurl's own thread
-    /// (`CurlMultiClient.executor`), where it is resumed in place.
-    private let eventLoop: (any EventLoop)?
 
-    init(eventLoop: (any EventLoop)?) {
-        self.eventLoop = eventLoop
-    }
+    init() {}
 
     /// Starts `request` on `client`, feeding this exchange.
     func start(_ request: SwitchyardCurl.HTTPRequest, on client: CurlMultiClient) {
@@ -107,12 +102,7 @@ final class UpstreamExchange: CurlTransferSink, Sendable {
     }
 
     private func wake(_ waiter: CheckedContinuation<Void, Never>?) {
-        guard let waiter else { return }
-        if let eventLoop {
-            eventLoop.execute { waiter.resume() }
-        } else {
-            waiter.resume()
-        }
+        waiter?.resume()
     }
 
     // MARK: - The request handler
