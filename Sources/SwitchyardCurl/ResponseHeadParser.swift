@@ -27,6 +27,8 @@ struct ResponseHeadParser {
         if line.starts(with: Self.httpPrefix) {
             status = Self.statusCode(ofStatusLine: line) ?? 0
             headers.removeAll(keepingCapacity: true)
+            // Room for a usual head at once, instead of growing through 1, 2, 4 and 8.
+            headers.reserveCapacity(16)
             blockComplete = false
         } else if line.isEmpty {
             blockComplete = true

@@ -39,12 +39,17 @@ enum HTTP1Bytes {
         }
     }
 
-    /// The comma-separated elements of a list-valued field (RFC 9110 §5.6.1), each trimmed of
-    /// optional whitespace, empty elements skipped.
-    static func listElements(_ value: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
-        value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
-            .map(trimmed)
-            .filter { !$0.isEmpty }
+    /// Calls `body` with each comma-separated element of a list-valued field (RFC 9110 §5.6.1),
+    /// trimmed of optional whitespace, empty elements skipped. No array per field: this runs
+    /// for the framing fields of every request.
+    static func forEachListElement(_ value: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>) -> Void) {
+        var start = value.startIndex
+        while start <= value.endIndex {
+            let end = value[start...].firstIndex(of: UInt8(ascii: ",")) ?? value.endIndex
+            let element = trimmed(value[start..<end])
+            if !element.isEmpty { body(element) }
+            start = end + 1
+        }
     }
 
     /// `bytes` without leading and trailing SP and HTAB (OWS).

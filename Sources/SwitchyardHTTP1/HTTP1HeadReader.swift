@@ -31,6 +31,7 @@ struct HTTP1HeadReader {
     /// do not see different heads in the same bytes.
     private func lines() throws(HTTP1ParseError) -> [Range<Int>] {
         var lines: [Range<Int>] = []
+        lines.reserveCapacity(16)  // a usual head's lines, without growing the array
         var start = 0
         var index = 0
         let end = bytes.count - 2
@@ -52,20 +53,24 @@ struct HTTP1HeadReader {
 
     /// method SP request-target SP HTTP-version, each part checked.
     private func requestLine(_ line: ArraySlice<UInt8>) throws(HTTP1ParseError) -> (Range<Int>, Range<Int>, HTTP1RequestHead.Version) {
-        let parts = line.split(separator: HTTP1Bytes.space, maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3 else { throw .malformed("request line") }
-        let (method, target, version) = (parts[0], parts[1], parts[2])
+        guard let firstSpace = line.firstIndex(of: HTTP1Bytes.space),
+              let secondSpace = line[(firstSpace + 1)...].firstIndex(of: HTTP1Bytes.space)
+        else { throw .malformed("request line") }
+        let method = line[..<firstSpace]
+        let target = line[(firstSpace + 1)..<secondSpace]
+        let version = line[(secondSpace + 1)...]
         guard !method.isEmpty, method.allSatisfy(HTTP1Bytes.isToken) else { throw .malformed("method") }
         guard !target.isEmpty, target.allSatisfy(HTTP1Bytes.isTargetByte) else { throw .malformed("request target") }
         return (method.startIndex..<method.endIndex, target.startIndex..<target.endIndex, try self.version(version))
     }
 
-    private func version(_ bytes: ArraySlice<UInt8>) throws(HTTP1ParseError) -> HTTP1RequestHead.Version {
-        let text = Array(bytes)
-        if text == Array("HTTP/1.1".utf8) { return .http11 }
-        if text == Array("HTTP/1.0".utf8) { return .http10 }
+    private func version(_ text: ArraySlice<UInt8>) throws(HTTP1ParseError) -> HTTP1RequestHead.Version {
+        if text.elementsEqual("HTTP/1.1".utf8) { return .http11 }
+        if text.elementsEqual("HTTP/1.0".utf8) { return .http10 }
         let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-        if text.count == 8, text.starts(with: Array("HTTP/".utf8)), isDigit(text[5]), text[6] == UInt8(ascii: "."), isDigit(text[7]) {
+        let start = text.startIndex
+        if text.count == 8, text.starts(with: "HTTP/".utf8), isDigit(text[start + 5]), text[start + 6] == UInt8(ascii: "."),
+           isDigit(text[start + 7]) {
             throw .unsupportedVersion
         }
         throw .malformed("HTTP version")
@@ -129,7 +134,10 @@ struct HTTP1HeadReader {
 
     /// The list elements of every field named `lowercaseName`, in order.
     private func tokens(of lowercaseName: StaticString, in fields: [HTTP1RequestHead.Field]) -> [ArraySlice<UInt8>] {
-        fields.filter { HTTP1Bytes.equalsIgnoringCase(bytes[$0.name], lowercaseName) }
-            .flatMap { HTTP1Bytes.listElements(bytes[$0.value]) }
+        var found: [ArraySlice<UInt8>] = []
+        for field in fields where HTTP1Bytes.equalsIgnoringCase(bytes[field.name], lowercaseName) {
+            HTTP1Bytes.forEachListElement(bytes[field.value]) { found.append($0) }
+        }
+        return found
     }
 }

@@ -19,7 +19,7 @@ public enum HTTP1ResponseEncoder {
     /// are dropped: they would split the head.
     @discardableResult
     public static func writeHead(
-        status: Int, fields: some Sequence<(name: String, value: String)>, framing: Framing, keepAlive: Bool,
+        status: Int, fields: [(name: String, value: String)], framing: Framing, keepAlive: Bool,
         clientVersion: HTTP1RequestHead.Version, into out: inout [UInt8]
     ) -> (framing: Framing, keepAlive: Bool) {
         var framing = framing

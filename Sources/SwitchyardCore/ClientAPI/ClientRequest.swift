@@ -21,15 +21,16 @@ public struct ClientRequest: Sendable, Equatable {
         guard let members = JSONSpan.members(of: body) else {
             return .failure(.malformed(reason: "the body is not a JSON object"))
         }
-        func value(_ name: String) -> ArraySlice<UInt8>? {
-            let key = Array(name.utf8)
+        func value(_ name: StaticString) -> ArraySlice<UInt8>? {
+            // Compared with the name's static bytes: no array built per lookup.
+            let key = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
             return members.first { $0.key.elementsEqual(key) }.map { body[$0.value] }
         }
         var request = ClientRequest()
         if let stream = value("stream") {
             request.stream = stream.elementsEqual("true".utf8) ? true : stream.elementsEqual("false".utf8) ? false : nil
         }
-        let required: [String]
+        let required: [StaticString]
         switch provider {
         case .claude:
             required = ["model", "messages"]

@@ -30,6 +30,7 @@ enum JSONSpan {
     /// nil when `bytes` is not one object (nothing but white space may follow it). One pass.
     static func members(of bytes: [UInt8]) -> [(key: ArraySlice<UInt8>, value: Range<Int>)]? {
         var found: [(key: ArraySlice<UInt8>, value: Range<Int>)] = []
+        found.reserveCapacity(8)  // a usual request's members, without growing the array
         let complete = walkMembers(of: bytes[...]) { name, value in
             found.append((name, value))
             return true
