@@ -64,6 +64,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Subprocess", package: "swift-subprocess"),
             .product(name: "SystemPackage", package: "swift-system"),
+        ], linkerSettings: [
+            // Release builds: one self-contained binary (docs/memory.md). The Swift runtime and
+            // Foundation linked in, so a worker maps only the code it runs instead of whole
+            // shared libraries; lld packs the relocations the loader would otherwise read and
+            // write at every start, and no symbol table is exported for them.
+            .unsafeFlags([
+                "-static-stdlib", "-use-ld=lld", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
+                "-Xlinker", "--no-export-dynamic", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+            ], .when(platforms: [.linux], configuration: .release)),
         ]),
         // The provider simulator: stands in for the real upstreams in tests, benchmarks and the
         // demo. It imports no Switchyard module, so it cannot share a bug with the code under test.

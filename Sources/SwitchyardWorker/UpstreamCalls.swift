@@ -32,7 +32,7 @@ final class UpstreamCalls: Sendable {
     static let maximumBody = 256 * 1024
     /// Test-only: `SWITCHYARD_FAULT=journal-write` fails every journal write, so a test can
     /// show that a failed one loses no rotated token. Unset in production.
-    static let failJournalWrites = ProcessInfo.processInfo.environment["SWITCHYARD_FAULT"] == "journal-write"
+    static let failJournalWrites = getenv("SWITCHYARD_FAULT").map { String(cString: $0) } == "journal-write"
 
     init(provider: Provider, journal: PendingJournal, link: SupervisorLink, logger: Logger) {
         self.provider = provider

@@ -37,11 +37,13 @@ public enum WorkerMain {
     }
 
     public static func run(provider: String) async -> Int32 {
-        let environment = ProcessInfo.processInfo.environment
+        // getenv, not ProcessInfo: Foundation's process info would map its code into every
+        // worker for a few variables (docs/memory.md).
+        let environment = { (name: String) in getenv(name).map { String(cString: $0) } }
         LogDestination.bootstrap(level: .info, format: .text)
         let logger = Logger(label: "worker.\(provider)")
-        guard let token = environment[WorkerEnvironment.token],
-              let socketPath = environment[WorkerEnvironment.socket]
+        guard let token = environment(WorkerEnvironment.token),
+              let socketPath = environment(WorkerEnvironment.socket)
         else {
             logger.error("the worker mode is started by the supervisor only")
             return 2
@@ -51,7 +53,7 @@ public enum WorkerMain {
             return 2
         }
         signal(SIGPIPE, SIG_IGN)
-        let generation = Int(environment[WorkerEnvironment.generation] ?? "") ?? 0
+        let generation = Int(environment(WorkerEnvironment.generation) ?? "") ?? 0
         let link: SupervisorLink
         do {
             link = try await SupervisorLink.connect(path: socketPath, logger: logger)
@@ -63,12 +65,12 @@ public enum WorkerMain {
             logger.error("unknown provider")
             return 2
         }
-        let pending = environment[WorkerEnvironment.pendingDirectory]
-            ?? (socketPath as NSString).deletingLastPathComponent + "/pending"
+        let pending = environment(WorkerEnvironment.pendingDirectory)
+            ?? String(socketPath[..<(socketPath.lastIndex(of: "/") ?? socketPath.startIndex)]) + "/pending"
         let runtime = WorkerRuntime(
             provider: knownProvider, generation: generation, listenFD: listenFD, link: link,
             journal: PendingJournal(directory: pending), logger: logger)
-        installSignalHandlers(runtime: runtime, logFile: environment[WorkerEnvironment.logFile])
+        installSignalHandlers(runtime: runtime, logFile: environment(WorkerEnvironment.logFile))
         link.send(.hello(.init(
             provider: provider, pid: getpid(), protocol: WireCodec.protocolVersion, token: token, generation: generation)))
         return await runtime.run()

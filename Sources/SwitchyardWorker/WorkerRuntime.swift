@@ -51,9 +51,30 @@ actor WorkerRuntime {
         self.pool = WorkerPool(routing: routing)
         // The front on libcurl's loops (docs/single-loop-worker.md), one loop per core (at
         // most four): the first accepts, and each serves the connections dealt to it.
-        let loops = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+        let loops = max(1, min(4, Self.usableProcessors()))
         let clients = [curl] + (1..<loops).map { CurlMultiClient(name: "curl-data-\($0)", multiplexing: false) }
         self.server = LoopFront(listenFD: listenFD, clients: clients, responder: responder, settings: proxySettings, logger: logger)
+    }
+
+    /// The processors this process may run on (its affinity mask, as `taskset` or a cgroup's
+    /// cpuset leaves it: `Cpus_allowed` in /proc/self/status), else the online ones; at least 1.
+    /// Read from the kernel, not Foundation's process info, which would map its code into every
+    /// worker for one number (docs/memory.md); glibc's `sched_getaffinity` is not exported to Swift.
+    static func usableProcessors() -> Int {
+        let online = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        guard let file = fopen("/proc/self/status", "r") else { return online }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 4096)
+        while fgets(&line, Int32(line.count), file) != nil {
+            let text = String(cString: line)
+            guard text.hasPrefix("Cpus_allowed:") else { continue }
+            // A hex mask in comma-separated groups: "00000000,00000003".
+            let bits = text.dropFirst("Cpus_allowed:".count).reduce(0) { count, digit in
+                count + (digit.hexDigitValue?.nonzeroBitCount ?? 0)
+            }
+            return bits > 0 ? min(bits, online) : online
+        }
+        return online
     }
 
     /// Handles messages until the supervisor connection ends; returns the exit code.

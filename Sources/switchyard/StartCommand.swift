@@ -70,9 +70,14 @@ struct StartCommand: AsyncParsableCommand {
     }
 }
 
-/// Names the process in `ps` (a child of /proc/self/exe would show as `exe`).
+/// Names the process in `ps` (a child of /proc/self/exe would show as `exe`). With write(2),
+/// not Foundation's file writing, which would map its code into every worker for this alone.
 func writeProcessName(_ name: String) {
-    try? name.write(toFile: "/proc/self/comm", atomically: false, encoding: .utf8)
+    let fd = open("/proc/self/comm", O_WRONLY | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    var name = name
+    _ = name.withUTF8 { write(fd, $0.baseAddress, $0.count) }
+    close(fd)
 }
 
 struct StopCommand: ParsableCommand {

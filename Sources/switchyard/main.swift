@@ -2,8 +2,18 @@ import ArgumentParser
 import Foundation
 import SwitchyardWorker
 
-// Before anything else, on the main thread (the hook's own rule).
-if CommandLine.arguments.dropFirst().first == "worker" { WorkerMain.prepareProcess() }
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "worker" {
+    // Before anything else, on the main thread (the hook's own rule).
+    WorkerMain.prepareProcess()
+    // The supervisor's own form skips the argument parser: its reflection would map code
+    // into every worker that nothing else there runs (docs/memory.md). Any other form of the
+    // hidden command goes through the parser below, with its usage errors.
+    if arguments.count == 3, arguments[1] == "--provider" {
+        writeProcessName("switchyard")
+        exit(await WorkerMain.run(provider: arguments[2]))
+    }
+}
 
 // Our own entry point instead of @main: SPEC §2 wants exit code 2 for usage errors, where
 // swift-argument-parser would exit 64, and one-line messages for our own failures.
