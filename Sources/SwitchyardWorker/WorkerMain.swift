@@ -30,8 +30,8 @@ public enum WorkerEnvironment {
 public enum WorkerMain {
     /// Runs Swift concurrency's jobs on NIO's event loops, which the worker starts anyway for
     /// its supervisor connection, instead of a second pool of threads (client requests run on
-    /// libcurl's loops, `LoopFront`). Only for the worker process, whose tasks never block (blocking work goes to Dispatch
-    /// queues). Call it first thing, on the main thread.
+    /// libcurl's loops, `LoopFront`). Only for the worker process, whose tasks never block
+    /// (blocking work goes to Dispatch queues). Call it first thing, on the main thread.
     public static func prepareProcess() {
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }

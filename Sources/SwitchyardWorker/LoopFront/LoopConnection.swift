@@ -8,8 +8,9 @@ import Glibc
 #endif
 
 /// One client connection served on libcurl's loop (docs/single-loop-worker.md): its bytes are
-/// read, parsed (`HTTP1RequestParser`) and sequenced (`ClientRequestSequencer`) on the thread that talks to the upstreams, and a proxied request's task
-/// runs there too, so a request crosses no thread.
+/// read, parsed (`HTTP1RequestParser`) and sequenced (`ClientRequestSequencer`) on the thread
+/// that talks to the upstreams, and a proxied request's task runs there too, so a request
+/// crosses no thread.
 ///
 /// Output is gathered and written once per loop turn (`endOfTurn`), or when the socket takes
 /// more after it was full. Everything here runs on the loop thread.

@@ -11,8 +11,9 @@ import class SwitchyardCurl.CurlMultiClient
 /// account.
 ///
 /// `LoopConnection` asks in two steps (through `ClientRequestSequencer`), both on the
-/// connection's loop: `plan` when the request's head has arrived (everything but the body shape is decided there), `prepare`
-/// once its body has; only a request that goes upstream gets a task (`proxy`).
+/// connection's loop: `plan` when the request's head has arrived (everything but the body
+/// shape is decided there), `prepare` once its body has; only a request that goes upstream
+/// gets a task (`proxy`).
 struct ProxyResponder: ClientRequestDecider, Sendable {
     let provider: Provider
     let generation: Int
@@ -74,7 +75,9 @@ struct ProxyResponder: ClientRequestDecider, Sendable {
         }
         let headers = target.head.fieldList
         let call = ProxyCall(endpoint: target.endpoint, query: target.query, headers: headers, body: body, request: inspected)
-        let session = inspected.sessionKey(provider: provider) { name in Self.value(named: name, in: headers) }
+        let session = inspected.sessionKey(provider: provider) { name in
+            headers.first { $0.name.caseInsensitiveEquals(name) }?.value
+        }
         return .proxy(ProxyStart(call: call, session: session, settings: target.settings))
     }
 
@@ -100,15 +103,6 @@ struct ProxyResponder: ClientRequestDecider, Sendable {
         if let key = head.value(of: "x-goog-api-key") { keys.append(key) }
         if let key = uri.queryParameters["key"] { keys.append(String(key)) }
         return keys
-    }
-
-    /// The first field named `lowercaseName` (names compared ignoring ASCII case).
-    static func value(named lowercaseName: String, in headers: [(name: String, value: String)]) -> String? {
-        headers.first { field in
-            field.name.utf8.elementsEqual(lowercaseName.utf8) { byte, lower in
-                (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == lower
-            }
-        }?.value
     }
 }
 
