@@ -60,6 +60,16 @@ static inline CURLcode sy_curl_easy_setopt_xferinfo_function(CURL *handle, CURLo
     return curl_easy_setopt(handle, option, value);
 }
 
+/// CURLOPT_OPENSOCKETFUNCTION.
+static inline CURLcode sy_curl_easy_setopt_opensocket_function(CURL *handle, CURLoption option, curl_opensocket_callback value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+/// CURLOPT_CLOSESOCKETFUNCTION.
+static inline CURLcode sy_curl_easy_setopt_closesocket_function(CURL *handle, CURLoption option, curl_closesocket_callback value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
 // MARK: - curl_easy_getinfo
 
 static inline CURLcode sy_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
@@ -126,6 +136,7 @@ static const long SY_CURLPIPE_NOTHING = CURLPIPE_NOTHING;
 static const long SY_CURLPIPE_MULTIPLEX = CURLPIPE_MULTIPLEX;
 static const int SY_CURL_LOCK_DATA_SSL_SESSION = CURL_LOCK_DATA_SSL_SESSION;
 static const curl_socket_t SY_CURL_SOCKET_TIMEOUT = CURL_SOCKET_TIMEOUT;
+static const curl_socket_t SY_CURL_SOCKET_BAD = CURL_SOCKET_BAD;
 static const int SY_CURL_POLL_IN = CURL_POLL_IN;
 static const int SY_CURL_POLL_OUT = CURL_POLL_OUT;
 static const int SY_CURL_POLL_REMOVE = CURL_POLL_REMOVE;

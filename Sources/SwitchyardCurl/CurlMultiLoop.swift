@@ -41,6 +41,8 @@ final class CurlMultiLoop: @unchecked Sendable {
     private var jobBatch: [(UnownedJob, UnownedTaskExecutor)] = []
     /// Descriptors of `CurlLoop` users (not libcurl's) and their end-of-turn work.
     private let guests = CurlLoopGuests()
+    /// libcurl's sockets as epoll holds them, the parked ones among them.
+    private(set) var sockets = CurlSockets()
     private var spin = WaitSpin()
 
     /// How often idle limits are checked while some transfer has one: an idle timeout fires at
@@ -118,15 +120,21 @@ final class CurlMultiLoop: @unchecked Sendable {
         var running: Int32 = 0
         for index in 0..<poller.readyCount {
             let events = poller.readyEvents[index]
-            if let guest = guests.handler(for: poller.readyFDs[index]) {
-                guest.ready(poller.readyFDs[index], events: CurlLoopGuests.events(events))
+            let fd = poller.readyFDs[index]
+            if let guest = guests.handler(for: fd) {
+                guest.ready(fd, events: CurlLoopGuests.events(events))
+                continue
+            }
+            // A parked socket libcurl does not want: unwatched for real, not handed over.
+            if sockets.parkedSocketIsReady(fd) {
+                poller.unwatch(fd)
                 continue
             }
             var flags: Int32 = 0
             if events & SY_EPOLLIN != 0 { flags |= SY_CURL_CSELECT_IN }
             if events & SY_EPOLLOUT != 0 { flags |= SY_CURL_CSELECT_OUT }
             if events & (SY_EPOLLERR | SY_EPOLLHUP) != 0 { flags |= SY_CURL_CSELECT_ERR }
-            _ = curl_multi_socket_action(multi, poller.readyFDs[index], flags, &running)
+            _ = curl_multi_socket_action(multi, fd, flags, &running)
         }
         return true
     }
@@ -166,17 +174,48 @@ final class CurlMultiLoop: @unchecked Sendable {
         guard let userData else { return 0 }
         let loop = Unmanaged<CurlMultiLoop>.fromOpaque(userData).takeUnretainedValue()
         if what == SY_CURL_POLL_REMOVE {
-            loop.poller.unwatch(socket)
-            // libcurl forgets the socket's pointer itself after REMOVE.
+            // Parked if it may be (`CurlSockets`), else unwatched. libcurl forgets the socket's
+            // pointer itself after REMOVE.
+            loop.poller.apply(loop.sockets.remove(socket), to: socket)
         } else {
-            loop.poller.watch(
-                socket, reading: what & SY_CURL_POLL_IN != 0, writing: what & SY_CURL_POLL_OUT != 0,
-                isNew: socketData == nil
-            )
+            let events = (what & SY_CURL_POLL_IN != 0 ? SY_EPOLLIN : 0) | (what & SY_CURL_POLL_OUT != 0 ? SY_EPOLLOUT : 0)
+            loop.poller.apply(loop.sockets.watch(socket, events: events, isNew: socketData == nil), to: socket)
             // Any non-nil pointer marks the socket as watched; libcurl keeps it per socket for us.
             if socketData == nil { curl_multi_assign(loop.multi, socket, UnsafeMutableRawPointer(bitPattern: 1)) }
         }
         return 0
+    }
+
+    /// libcurl's connection sockets are opened and closed here so that `sockets` knows when a
+    /// number it may park is closed (libcurl does not say REMOVE for a socket it no longer
+    /// watches). Close-on-exec as well: libcurl 7.88 opens sockets without it, and a child
+    /// process would inherit every upstream connection.
+    private static let openSocketCallback: curl_opensocket_callback = { userData, _, address in
+        guard let userData, let address else { return SY_CURL_SOCKET_BAD }
+        let loop = Unmanaged<CurlMultiLoop>.fromOpaque(userData).takeUnretainedValue()
+        let fd = socket(address.pointee.family, address.pointee.socktype | Int32(SOCK_CLOEXEC.rawValue), address.pointee.protocol)
+        if fd >= 0 { loop.sockets.opened(fd) }
+        return fd
+    }
+
+    private static let closeSocketCallback: curl_closesocket_callback = { userData, socket in
+        if let userData {
+            let loop = Unmanaged<CurlMultiLoop>.fromOpaque(userData).takeUnretainedValue()
+            loop.poller.apply(loop.sockets.closing(socket), to: socket)
+        }
+        return Glibc.close(socket)
+    }
+
+    /// Routes `easy`'s sockets through the callbacks above. A connection keeps the callbacks
+    /// of the handle that opened it, and the loop outlives the multi handle and so every
+    /// connection, so libcurl may hold the loop unretained.
+    private func adoptSockets(of easy: CurlEasyHandle) throws(CurlError) {
+        let userData = Unmanaged.passUnretained(self).toOpaque()
+        let options = easy.options
+        try options.check(sy_curl_easy_setopt_opensocket_function(easy.raw, CURLOPT_OPENSOCKETFUNCTION, Self.openSocketCallback))
+        try options.check(sy_curl_easy_setopt_pointer(easy.raw, CURLOPT_OPENSOCKETDATA, userData))
+        try options.check(sy_curl_easy_setopt_closesocket_function(easy.raw, CURLOPT_CLOSESOCKETFUNCTION, Self.closeSocketCallback))
+        try options.check(sy_curl_easy_setopt_pointer(easy.raw, CURLOPT_CLOSESOCKETDATA, userData))
     }
 
     private static let timerCallback: curl_multi_timer_callback = { _, timeoutMs, userData in
@@ -214,6 +253,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         if context.cancelRequested.load(ordering: .relaxed) { return finish(context, MultiTransferContext.cancelled) }
         do throws(CurlError) {
             try context.attach(try pool.take(), pipeWait: multiplexing)
+            if let easy = context.easy { try adoptSockets(of: easy) }
         } catch {
             return finish(context, error)
         }
@@ -311,6 +351,8 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     func watch(_ fd: Int32, reading: Bool, writing: Bool, handler: any CurlLoopHandler) {
         let known = guests.set(handler, for: fd)
+        // A new guest's number may have been a libcurl socket's: none of that state holds.
+        if !known { sockets.forget(fd) }
         poller.watch(fd, reading: reading, writing: writing, isNew: !known)
     }
 
@@ -322,6 +364,9 @@ final class CurlMultiLoop: @unchecked Sendable {
     func runAtEndOfTurn(_ handler: any CurlLoopHandler) {
         guests.callAtEndOfTurn(handler)
     }
+
+    /// The poller's system calls so far (tests).
+    var pollerCalls: (controls: Int, waits: Int) { (poller.controlCount, poller.waitCount) }
 
     // MARK: - Jobs
 

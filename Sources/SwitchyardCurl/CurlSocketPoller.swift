@@ -22,6 +22,9 @@ final class CurlSocketPoller: @unchecked Sendable {
     private(set) var readyEvents: UnsafeMutablePointer<UInt32>
     private(set) var readyCount = 0
     static let capacity = 64
+    /// `epoll_ctl` and `epoll_wait` calls so far (tests count the loop's system calls with them).
+    private(set) var controlCount = 0
+    private(set) var waitCount = 0
 
     init?() {
         let epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -55,24 +58,43 @@ final class CurlSocketPoller: @unchecked Sendable {
 
     /// Watches `fd` for reading and/or writing; `isNew` says whether it is already watched.
     func watch(_ fd: Int32, reading: Bool, writing: Bool, isNew: Bool) {
-        let events = (reading ? SY_EPOLLIN : 0) | (writing ? SY_EPOLLOUT : 0)
-        let result = sy_epoll_control(epoll, isNew ? SY_EPOLL_CTL_ADD : SY_EPOLL_CTL_MOD, fd, events)
+        watch(fd, events: (reading ? SY_EPOLLIN : 0) | (writing ? SY_EPOLLOUT : 0), isNew: isNew)
+    }
+
+    func watch(_ fd: Int32, events: UInt32, isNew: Bool) {
+        let result = control(isNew ? SY_EPOLL_CTL_ADD : SY_EPOLL_CTL_MOD, fd, events)
         // libcurl may close a socket without telling us first and get the same number again
         // for a new one, which epoll then no longer (or still) knows: try the other operation.
         if result == ENOENT || result == EEXIST {
-            _ = sy_epoll_control(epoll, result == ENOENT ? SY_EPOLL_CTL_ADD : SY_EPOLL_CTL_MOD, fd, events)
+            _ = control(result == ENOENT ? SY_EPOLL_CTL_ADD : SY_EPOLL_CTL_MOD, fd, events)
         }
     }
 
     /// Stops watching `fd`. A socket already closed has left epoll on its own.
     func unwatch(_ fd: Int32) {
-        _ = sy_epoll_control(epoll, SY_EPOLL_CTL_DEL, fd, 0)
+        _ = control(SY_EPOLL_CTL_DEL, fd, 0)
+    }
+
+    /// Carries out what `CurlSockets` decided for `fd`.
+    func apply(_ change: EpollChange, to fd: Int32) {
+        switch change {
+        case .none: break
+        case .add(let events): watch(fd, events: events, isNew: true)
+        case .modify(let events): watch(fd, events: events, isNew: false)
+        case .delete: unwatch(fd)
+        }
+    }
+
+    private func control(_ operation: Int32, _ fd: Int32, _ events: UInt32) -> Int32 {
+        controlCount &+= 1
+        return sy_epoll_control(epoll, operation, fd, events)
     }
 
     /// Waits at most `timeoutMs` for readiness and fills `readyFDs` / `readyEvents`. A wake-up
     /// is consumed here and not reported, so a `wake()` racing with it is never lost: the
     /// caller takes its commands after this returns.
     func wait(timeoutMs: Int32) {
+        waitCount &+= 1
         let count = sy_epoll_wait(epoll, readyFDs, readyEvents, Int32(Self.capacity), timeoutMs)
         guard count > 0 else {
             readyCount = 0
