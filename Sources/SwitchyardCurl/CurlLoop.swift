@@ -33,4 +33,17 @@ public struct CurlLoop {
     public func runAtEndOfTurn(_ handler: any CurlLoopHandler) {
         loop.runAtEndOfTurn(handler)
     }
+
+    /// Runs `body` on the loop every `interval` (never early; a late run is not made up)
+    /// until `stopTicking`; one ticker per loop, a new one replaces the last. The loop's own
+    /// wait times it: no timer thread, no task woken from elsewhere, and nothing at all while
+    /// stopped — a `Task.sleep` loop would cost an idle worker wake-ups on three threads ten
+    /// times a second.
+    public func tick(every interval: Duration, _ body: @escaping () -> Void) {
+        loop.tick(every: interval, body)
+    }
+
+    public func stopTicking() {
+        loop.stopTicking()
+    }
 }

@@ -43,6 +43,34 @@ final class CurlLoopGuests {
 
     var hasEndOfTurnWork: Bool { !endOfTurn.isEmpty }
 
+    // MARK: - The ticker
+
+    private var tickInterval = Duration.zero
+    private var tickBody: (() -> Void)?
+    /// When the ticker runs next; nil without one.
+    private(set) var nextTick: ContinuousClock.Instant?
+
+    func tick(every interval: Duration, _ body: @escaping () -> Void) {
+        tickInterval = interval
+        tickBody = body
+        nextTick = .now + interval
+    }
+
+    func stopTicking() {
+        tickBody = nil
+        nextTick = nil
+    }
+
+    /// Runs the ticker once if it is due; the next run is an interval later (late runs are
+    /// not made up).
+    func runTickerIfDue() {
+        guard let next = nextTick, let body = tickBody else { return }
+        let now = ContinuousClock.now
+        guard next <= now else { return }
+        nextTick = now + tickInterval
+        body()
+    }
+
     /// Epoll's event bits as the handler's events.
     static func events(_ bits: UInt32) -> CurlLoopEvents {
         var events: CurlLoopEvents = []

@@ -107,6 +107,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         guard applyCommands() else { return false }
         runLocalJobs()
         runTimerIfDue()
+        guests.runTickerIfDue()
         completeFinishedTransfers()
         checkIdleTransfers()
         runLocalJobs()
@@ -326,6 +327,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         let now = ContinuousClock.now
         if transfers.watchedCount > 0 { timeout = min(timeout, (nextIdleCheck - now).millisecondsRoundedUp) }
         if let deadline = timerDeadline { timeout = min(timeout, (deadline - now).millisecondsRoundedUp) }
+        if let tick = guests.nextTick { timeout = min(timeout, (tick - now).millisecondsRoundedUp) }
         return Int32(timeout)
     }
 
@@ -363,6 +365,14 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     func runAtEndOfTurn(_ handler: any CurlLoopHandler) {
         guests.callAtEndOfTurn(handler)
+    }
+
+    func tick(every interval: Duration, _ body: @escaping () -> Void) {
+        guests.tick(every: interval, body)
+    }
+
+    func stopTicking() {
+        guests.stopTicking()
     }
 
     /// The poller's system calls so far (tests).

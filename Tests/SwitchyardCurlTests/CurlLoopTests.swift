@@ -115,4 +115,63 @@ final class CurlLoopTests: XCTestCase {
         }
         XCTAssertEqual(answer, "request@curl-test → upstream@curl-test")
     }
+
+    /// The ticker runs on the loop thread, never early, and the loop wakes for it: the test
+    /// client's loop otherwise sleeps up to 120 s, so a ticker that did not shorten the wait
+    /// would stall the test past `onLoop`'s 30 s guard.
+    func testTheTickerRunsOnTheLoopThreadEveryIntervalAndTheLoopWakesForIt() async throws {
+        let client = CurlMultiClient.forTests()
+        defer { client.shutdown() }
+        let (gaps, threads) = try await onLoop(client) {
+            let loop = try XCTUnwrap(CurlLoop.current)
+            var times: [ContinuousClock.Instant] = [.now]
+            var threads: Set<String> = []
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                loop.tick(every: .milliseconds(10)) {
+                    times.append(.now)
+                    threads.insert(Self.threadName())
+                    if times.count == 4 {
+                        loop.stopTicking()
+                        continuation.resume()
+                    }
+                }
+            }
+            return (zip(times.dropFirst(), times).map { $0 - $1 }, threads)
+        }
+        XCTAssertEqual(threads, ["curl-test"])
+        XCTAssertEqual(gaps.count, 3)
+        for gap in gaps { XCTAssertGreaterThanOrEqual(gap, .milliseconds(10), "a tick came early") }
+    }
+
+    /// A stopped ticker runs no more, and a new ticker replaces the one before.
+    func testAStoppedOrReplacedTickerRunsNoMore() async throws {
+        let client = CurlMultiClient.forTests()
+        defer { client.shutdown() }
+        let (stoppedRuns, replacedRuns) = try await onLoop(client) {
+            let loop = try XCTUnwrap(CurlLoop.current)
+            var stoppedRuns = 0
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                loop.tick(every: .milliseconds(5)) {
+                    stoppedRuns += 1
+                    loop.stopTicking()
+                    continuation.resume()
+                }
+            }
+            var replacedRuns = 0
+            var replacingRuns = 0
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                loop.tick(every: .milliseconds(5)) { replacedRuns += 1 }
+                loop.tick(every: .milliseconds(5)) {
+                    replacingRuns += 1
+                    if replacingRuns == 5 {
+                        loop.stopTicking()
+                        continuation.resume()
+                    }
+                }
+            }
+            return (stoppedRuns, replacedRuns)
+        }
+        XCTAssertEqual(stoppedRuns, 1)
+        XCTAssertEqual(replacedRuns, 0)
+    }
 }

@@ -26,10 +26,10 @@ final class LoopFront: @unchecked Sendable {
     private let logger: Logger
     /// One per client, created on its loop by `startAccepting`; opened there only.
     private var states: [LoopBound<LoopFrontState>] = []
-    private var sweepers: [Task<Void, Never>] = []
     private var socketClosed = false
 
-    /// How often the time limits are checked: a limit fires at most this late.
+    /// How often a loop with connections checks their time limits: a limit fires at most
+    /// this late.
     static let sweepInterval = Duration.milliseconds(100)
 
     init(listenFD: Int32, clients: [CurlMultiClient], responder: ProxyResponder, settings: ProxySettingsBox, logger: Logger) {
@@ -56,12 +56,6 @@ final class LoopFront: @unchecked Sendable {
                 LoopBound(LoopFrontState(listenFD: listenFD, responder: responder, settings: settings, curl: client, logger: logger))
             }
             states.append(state)
-            sweepers.append(Task(executorPreference: client.executor) {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: Self.sweepInterval)
-                    state.value.sweep()
-                }
-            })
         }
         let peers = zip(states, clients).map { (state: $0, executor: $1.executor) }
         let acceptor = states[0]
@@ -96,7 +90,6 @@ final class LoopFront: @unchecked Sendable {
                 await Task(executorPreference: client.executor) { await state.value.waitUntilEmpty() }.value
             }
         }
-        for sweeper in sweepers { sweeper.cancel() }
         return finished
     }
 }

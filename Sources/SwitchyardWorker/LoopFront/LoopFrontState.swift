@@ -31,7 +31,8 @@ final class LoopFrontState: CurlLoopHandler {
     private var emptyWaiters: [CheckedContinuation<Void, Never>] = []
     /// Where each read lands before it is appended to its connection's input.
     var readBuffer = [UInt8](repeating: 0, count: 16 * 1024)
-    /// `client.header-timeout` and `client.idle-timeout`, read once per sweep (live keys).
+    /// `client.header-timeout` and `client.idle-timeout`, read once per sweep and when the
+    /// first connection opens (live keys).
     private(set) var headerTimeout = Duration.seconds(30)
     private(set) var idleTimeout = Duration.seconds(300)
 
@@ -94,6 +95,7 @@ final class LoopFrontState: CurlLoopHandler {
 
     /// Serves `client` on this loop.
     func adopt(_ client: Int32, now: ContinuousClock.Instant) {
+        if connections.isEmpty { startSweeping() }
         let connection = LoopConnection(fd: client, front: self)
         connections[ObjectIdentifier(connection)] = connection
         connection.open(now: now)
@@ -103,6 +105,7 @@ final class LoopFrontState: CurlLoopHandler {
 
     func removed(_ connection: LoopConnection) {
         connections[ObjectIdentifier(connection)] = nil
+        if connections.isEmpty { CurlLoop.current?.stopTicking() }
         if connections.isEmpty, !emptyWaiters.isEmpty {
             let waiters = emptyWaiters
             emptyWaiters = []
@@ -115,6 +118,14 @@ final class LoopFrontState: CurlLoopHandler {
     private func refreshTimeouts() {
         headerTimeout = settings.headerTimeout
         idleTimeout = settings.clientIdleTimeout
+    }
+
+    /// Sweeps while this loop has connections, on the loop's own clock: a loop without any
+    /// wakes for nothing (`CurlLoop.tick`). The timeouts are read afresh first, so a
+    /// connection opened after a reload gets the new ones.
+    private func startSweeping() {
+        refreshTimeouts()
+        CurlLoop.current?.tick(every: LoopFront.sweepInterval) { [weak self] in self?.sweep() }
     }
 
     /// Applies the time limits to every connection.
