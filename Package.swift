@@ -10,6 +10,11 @@ import PackageDescription
 //   SwitchyardHTTP1     a strict HTTP/1.1 request parser, pure (docs/single-loop-worker.md).
 //   SwitchyardSupervisor / SwitchyardWorker   the two process shells.
 //   switchyard          the one executable: CLI, supervisor and (hidden) worker mode.
+
+// The release link's function order (scripts/link-order writes it; docs/memory.md), by absolute
+// path: the linker does not run in the package's directory.
+let linkOrder = String(#filePath.dropLast("Package.swift".count)) + "scripts/link-order.txt"
+
 let package = Package(
     name: "switchyard",
     platforms: [.macOS(.v15)],
@@ -68,10 +73,13 @@ let package = Package(
             // Release builds: one self-contained binary (docs/memory.md). The Swift runtime and
             // Foundation linked in, so a worker maps only the code it runs instead of whole
             // shared libraries; lld packs the relocations the loader would otherwise read and
-            // write at every start, and no symbol table is exported for them.
+            // write at every start, and no symbol table is exported for them. The functions a
+            // worker runs come first in .text, in the order it runs them (scripts/link-order.txt;
+            // names the code no longer has are skipped without a warning).
             .unsafeFlags([
                 "-static-stdlib", "-use-ld=lld", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
                 "-Xlinker", "--no-export-dynamic", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                "-Xlinker", "--symbol-ordering-file=\(linkOrder)", "-Xlinker", "--no-warn-symbol-ordering",
             ], .when(platforms: [.linux], configuration: .release)),
         ]),
         // The provider simulator: stands in for the real upstreams in tests, benchmarks and the
