@@ -140,7 +140,12 @@ struct WorkerModeCommand: AsyncParsableCommand {
     @Option var provider: String
 
     func run() async throws {
-        writeProcessName("switchyard")
-        Glibc.exit(await WorkerMain.run(provider: provider))
+        await runWorker(provider: provider)
     }
+}
+
+/// The worker mode, however it was reached (main.swift's fast path or the parser).
+func runWorker(provider: String) async -> Never {
+    writeProcessName("switchyard")
+    Glibc.exit(await WorkerMain.run(provider: provider))
 }

@@ -9,10 +9,7 @@ if arguments.first == "worker" {
     // The supervisor's own form skips the argument parser: its reflection would map code
     // into every worker that nothing else there runs (docs/memory.md). Any other form of the
     // hidden command goes through the parser below, with its usage errors.
-    if arguments.count == 3, arguments[1] == "--provider" {
-        writeProcessName("switchyard")
-        exit(await WorkerMain.run(provider: arguments[2]))
-    }
+    if arguments.count == 3, arguments[1] == "--provider" { await runWorker(provider: arguments[2]) }
 }
 
 // Our own entry point instead of @main: SPEC §2 wants exit code 2 for usage errors, where

@@ -105,12 +105,11 @@ final class LoopFrontState: CurlLoopHandler {
 
     func removed(_ connection: LoopConnection) {
         connections[ObjectIdentifier(connection)] = nil
-        if connections.isEmpty { CurlLoop.current?.stopTicking() }
-        if connections.isEmpty, !emptyWaiters.isEmpty {
-            let waiters = emptyWaiters
-            emptyWaiters = []
-            for waiter in waiters { waiter.resume() }
-        }
+        guard connections.isEmpty else { return }
+        CurlLoop.current?.stopTicking()
+        let waiters = emptyWaiters
+        emptyWaiters = []
+        for waiter in waiters { waiter.resume() }
     }
 
     // MARK: - Limits and drain
